@@ -1,0 +1,29 @@
+/* text.h: UTF-8 text helpers: validation, NFKC (utf8proc), white-space folding,
+ * display width for aligning Chinese in terminal tables, code-point counts. */
+#ifndef VOUCH_TEXT_H
+#define VOUCH_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* true when s[0..len) is well-formed UTF-8 */
+bool vouch_text_valid_utf8(const char *s, size_t len);
+
+/* NFKC-normalise s[0..len) and trim leading/trailing white space (ASCII and
+ * U+3000). Returns a new string the caller frees, or NULL if s is not UTF-8. */
+char *vouch_text_nfkc(const char *s, size_t len);
+
+/* NFKC and then remove all white space (ASCII, U+3000, U+00A0, and the Unicode
+ * Zs category): the form RULES.md compares text in. New string, or NULL if not UTF-8. */
+char *vouch_text_fold(const char *s);
+
+/* Number of code points (for "longer than six characters"). Invalid bytes count one each. */
+size_t vouch_text_length(const char *s);
+
+/* Terminal columns s occupies: East Asian wide and full-width characters count 2. */
+int vouch_text_width(const char *s);
+
+/* true if s ends with the UTF-8 string suffix */
+bool vouch_text_ends_with(const char *s, const char *suffix);
+
+#endif
