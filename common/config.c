@@ -1,1 +1,211 @@
-/* placeholder: being written */
+/* config.c: parse "name = value" lines of vouch.conf against one table of
+ * settings. Unknown names and bad values are errors, with the line. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+typedef enum { S_STR, S_INT, S_LONG } s_type_t;
+
+typedef struct {
+    const char *name;
+    s_type_t type;
+    size_t offset;
+    const char *def; /* "%h" stands for the home folder */
+    bool reloadable;
+    const char *doc;
+} s_setting_t;
+
+#define S(name, type, def, reload, doc) {#name, type, offsetof(vouch_config_t, name), def, reload, doc}
+
+static const s_setting_t s_settings[] = {
+    S(database, S_STR, "", false, "libpq conninfo; empty: the private cluster under home/pg"),
+    S(control_endpoint, S_STR, "ipc://%h/run/control.sock", false, "vouchctl and worker control"),
+    S(work_endpoint, S_STR, "ipc://%h/run/work.sock", false, "batches to workers"),
+    S(results_endpoint, S_STR, "ipc://%h/run/results.sock", false, "findings from workers"),
+    S(spool_dir, S_STR, "%h/spool", false, "files waiting to be stored"),
+    S(sql_dir, S_STR, VOUCH_SOURCE_DIR "/sql", false, "the numbered SQL migrations"),
+    S(policy_file, S_STR, VOUCH_SOURCE_DIR "/deploy/policy/cn-default.json", true,
+      "the rule policy (JSON)"),
+    S(policy_profile, S_STR, "cn-default", true, "the profile of the policy to apply"),
+    S(log_level, S_STR, "info", true, "debug, info, warn or error"),
+    S(batch_lines, S_INT, "2000", true, "lines per batch (cut at voucher boundaries)"),
+    S(max_inflight, S_INT, "8", true, "batches dispatched and not yet answered"),
+    S(dispatch_timeout, S_INT, "60", true, "seconds before an unanswered batch is sent again"),
+    S(workers, S_INT, "2", false, "workers deploy/stack.sh starts"),
+    S(max_file_bytes, S_LONG, "1073741824", true, "largest file accepted, in bytes"),
+    S(max_lines, S_LONG, "0", true, "most lines in one file (0: no limit)"),
+};
+#define S_NSETTINGS (sizeof s_settings / sizeof s_settings[0])
+
+const char *vouch_config_home(const char *given)
+{
+    if (given && *given)
+        return given;
+    const char *env = getenv("VOUCH_HOME");
+    return env && *env ? env : NULL;
+}
+
+static char *s_expand(const char *def, const char *home)
+{
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    for (const char *p = def; *p; p++) {
+        if (p[0] == '%' && p[1] == 'h') {
+            vouch_buf_puts(&b, home);
+            p++;
+        } else
+            vouch_buf_putc(&b, *p);
+    }
+    if (!b.data)
+        vouch_buf_puts(&b, "");
+    return b.data;
+}
+
+static int s_set(vouch_config_t *self, const s_setting_t *s, const char *value, vouch_error_t *err)
+{
+    char *field = (char *)self + s->offset;
+    if (s->type == S_STR) {
+        char **p = (char **)field;
+        free(*p);
+        *p = s_expand(value, self->home);
+        return 0;
+    }
+    errno = 0;
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < 0 || (s->type == S_INT && v > INT_MAX)) {
+        vouch_error_set(err, "%s: \"%s\" is not a non-negative whole number", s->name, value);
+        return -1;
+    }
+    if (s->type == S_INT)
+        *(int *)field = (int)v;
+    else
+        *(long *)field = v;
+    return 0;
+}
+
+static char *s_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+vouch_config_t *vouch_config_new(const char *home, vouch_error_t *err)
+{
+    vouch_config_t *self = vouch_calloc(1, sizeof *self);
+    char *abs = realpath(home, NULL);
+    self->home = abs ? abs : vouch_strdup(home);
+    for (size_t i = 0; i < S_NSETTINGS; i++)
+        if (s_set(self, &s_settings[i], s_settings[i].def, err) != 0)
+            goto fail;
+
+    char *path = vouch_asprintf("%s/vouch.conf", self->home);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        free(path);
+        return self;
+    }
+    char line[4096];
+    long lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = s_trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            err->line = lineno;
+            vouch_error_set(err, "expected \"name = value\"");
+            goto fail_file;
+        }
+        *eq = '\0';
+        char *name = s_trim(s), *value = s_trim(eq + 1);
+        size_t vl = strlen(value);
+        if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
+            value[vl - 1] = '\0';
+            value++;
+        }
+        const s_setting_t *found = NULL;
+        for (size_t i = 0; i < S_NSETTINGS; i++)
+            if (strcmp(s_settings[i].name, name) == 0)
+                found = &s_settings[i];
+        if (!found) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            err->line = lineno;
+            vouch_error_set(err, "unknown setting \"%s\"", name);
+            goto fail_file;
+        }
+        if (s_set(self, found, value, err) != 0) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            err->line = lineno;
+            goto fail_file;
+        }
+    }
+    fclose(f);
+    free(path);
+    if (self->batch_lines < 1 || self->max_inflight < 1 || self->dispatch_timeout < 1) {
+        vouch_error_set(err, "batch_lines, max_inflight and dispatch_timeout must be at least 1");
+        goto fail;
+    }
+    return self;
+
+fail_file:
+    fclose(f);
+    free(path);
+fail:
+    vouch_config_destroy(&self);
+    return NULL;
+}
+
+void vouch_config_destroy(vouch_config_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    vouch_config_t *self = *self_p;
+    for (size_t i = 0; i < S_NSETTINGS; i++)
+        if (s_settings[i].type == S_STR)
+            free(*(char **)((char *)self + s_settings[i].offset));
+    free(self->home);
+    free(self);
+    *self_p = NULL;
+}
+
+char *vouch_config_conninfo(const vouch_config_t *self)
+{
+    if (self->database[0])
+        return vouch_strdup(self->database);
+    /* the embedded cluster: Unix socket only, in home/pg/run */
+    return vouch_asprintf("host=%s/pg/run dbname=vouch user=vouch", self->home);
+}
+
+void vouch_config_print(const vouch_config_t *self, void *file)
+{
+    FILE *f = file;
+    for (size_t i = 0; i < S_NSETTINGS; i++) {
+        const s_setting_t *s = &s_settings[i];
+        const char *field = (const char *)self + s->offset;
+        if (s->type == S_STR)
+            fprintf(f, "%s = %s\n", s->name, *(char *const *)field);
+        else if (s->type == S_INT)
+            fprintf(f, "%s = %d\n", s->name, *(const int *)field);
+        else
+            fprintf(f, "%s = %ld\n", s->name, *(const long *)field);
+    }
+}

@@ -1,1 +1,188 @@
-/* placeholder: being written */
+/* db.c: connection, migrations and checked execution for vouchd. */
+#include "db.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+/* per thread: vouchd's ingest thread and main loop each have a connection */
+static __thread char s_sqlstate[6];
+
+const char *vouch_db_last_sqlstate(void)
+{
+    return s_sqlstate;
+}
+
+static void s_pg_error(vouch_error_t *err, const char *what, const char *msg)
+{
+    /* PostgreSQL's messages end in a newline; ours do not */
+    char text[400];
+    snprintf(text, sizeof text, "%s", msg ? msg : "unknown error");
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    vouch_error_set(err, "%s: %s", what, text);
+}
+
+PGconn *vouch_db_connect(const char *conninfo, vouch_error_t *err)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        s_pg_error(err, "database unreachable", PQerrorMessage(conn));
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetClientEncoding(conn, "UTF8");
+    PGresult *r = PQexec(conn, "SET application_name = 'vouchd'");
+    PQclear(r);
+    return conn;
+}
+
+PGresult *vouch_db_exec(PGconn *conn, vouch_error_t *err, const char *sql, int nparams,
+                        const char *const *params)
+{
+    s_sqlstate[0] = '\0';
+    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return r;
+    s_pg_error(err, "database", PQresultErrorMessage(r));
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    snprintf(s_sqlstate, sizeof s_sqlstate, "%s", state ? state : "");
+    PQclear(r);
+    return NULL;
+}
+
+int vouch_db_cmd(PGconn *conn, vouch_error_t *err, const char *sql, int nparams,
+                 const char *const *params)
+{
+    PGresult *r = vouch_db_exec(conn, err, sql, nparams, params);
+    if (!r)
+        return -1;
+    PQclear(r);
+    return 0;
+}
+
+bool vouch_db_lost(PGconn *conn)
+{
+    return !conn || PQstatus(conn) != CONNECTION_OK;
+}
+
+bool vouch_db_is_data_error(const char *sqlstate)
+{
+    return sqlstate && (strncmp(sqlstate, "22", 2) == 0 || strncmp(sqlstate, "23", 2) == 0);
+}
+
+static int s_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *s_read_file(const char *path, vouch_error_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        vouch_error_set(err, "cannot read %s", path);
+        return NULL;
+    }
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        vouch_buf_append(&b, chunk, n);
+    fclose(f);
+    if (!b.data)
+        vouch_buf_puts(&b, "");
+    return b.data;
+}
+
+int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
+{
+    int applied = 0;
+    char **names = NULL;
+    size_t nnames = 0;
+    DIR *d = opendir(sql_dir);
+    if (!d) {
+        vouch_error_set(err, "cannot open migrations folder %s", sql_dir);
+        return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 8 && e->d_name[0] >= '0' && e->d_name[0] <= '9' &&
+            strcmp(e->d_name + len - 4, ".sql") == 0) {
+            names = vouch_realloc(names, (nnames + 1) * sizeof *names);
+            names[nnames++] = vouch_strdup(e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, nnames, sizeof *names, s_cmp);
+
+    if (vouch_db_cmd(conn, err,
+                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     " version int PRIMARY KEY, name text NOT NULL,"
+                     " applied_at timestamptz NOT NULL DEFAULT now())",
+                     0, NULL) != 0)
+        goto fail;
+    /* one migrator at a time, across processes */
+    if (vouch_db_cmd(conn, err, "SELECT pg_advisory_lock(7071)", 0, NULL) != 0)
+        goto fail;
+    for (size_t i = 0; i < nnames; i++) {
+        char version[16];
+        snprintf(version, sizeof version, "%d", atoi(names[i]));
+        const char *p1[] = {version};
+        PGresult *r = vouch_db_exec(conn, err,
+                                    "SELECT 1 FROM schema_migrations WHERE version = $1", 1, p1);
+        if (!r)
+            goto fail_unlock;
+        int done = PQntuples(r) > 0;
+        PQclear(r);
+        if (done)
+            continue;
+        char *path = vouch_asprintf("%s/%s", sql_dir, names[i]);
+        char *sql = s_read_file(path, err);
+        free(path);
+        if (!sql)
+            goto fail_unlock;
+        if (vouch_db_cmd(conn, err, "BEGIN", 0, NULL) != 0) {
+            free(sql);
+            goto fail_unlock;
+        }
+        PGresult *m = PQexec(conn, sql); /* a file of many statements: simple protocol */
+        free(sql);
+        if (PQresultStatus(m) != PGRES_COMMAND_OK && PQresultStatus(m) != PGRES_TUPLES_OK) {
+            char what[300];
+            snprintf(what, sizeof what, "migration %s", names[i]);
+            s_pg_error(err, what, PQresultErrorMessage(m));
+            PQclear(m);
+            PQclear(PQexec(conn, "ROLLBACK"));
+            goto fail_unlock;
+        }
+        PQclear(m);
+        const char *p2[] = {version, names[i]};
+        if (vouch_db_cmd(conn, err, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                         2, p2) != 0 ||
+            vouch_db_cmd(conn, err, "COMMIT", 0, NULL) != 0) {
+            PQclear(PQexec(conn, "ROLLBACK"));
+            goto fail_unlock;
+        }
+        applied++;
+    }
+    vouch_db_cmd(conn, NULL, "SELECT pg_advisory_unlock(7071)", 0, NULL);
+    for (size_t i = 0; i < nnames; i++)
+        free(names[i]);
+    free(names);
+    return applied;
+
+fail_unlock:
+    vouch_db_cmd(conn, NULL, "SELECT pg_advisory_unlock(7071)", 0, NULL);
+fail:
+    for (size_t i = 0; i < nnames; i++)
+        free(names[i]);
+    free(names);
+    return -1;
+}

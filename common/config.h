@@ -1,0 +1,44 @@
+/* config.h: vouch.conf, one declarative table of settings (name, type,
+ * default, whether SIGHUP may change it). Every binary finds its home with
+ * --home DIR or VOUCH_HOME and reads DIR/vouch.conf when it exists. */
+#ifndef VOUCH_CONFIG_H
+#define VOUCH_CONFIG_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+typedef struct {
+    char *home;             /* the state folder, absolute */
+    char *database;         /* libpq conninfo; "" = the embedded cluster in home/pg */
+    char *control_endpoint; /* ROUTER: vouchctl requests, uploads, worker heartbeats, policy */
+    char *work_endpoint;    /* PUSH: batches to workers */
+    char *results_endpoint; /* PULL: findings from workers */
+    char *spool_dir;
+    char *sql_dir;          /* numbered migrations, applied once each at start */
+    char *policy_file;
+    char *policy_profile;
+    char *log_level;
+    int batch_lines;        /* lines per batch, cut at voucher boundaries */
+    int max_inflight;       /* batches dispatched and not yet answered */
+    int dispatch_timeout;   /* seconds before an unanswered batch is sent again */
+    int workers;            /* how many workers deploy/stack.sh starts */
+    long max_file_bytes;    /* a larger upload is refused */
+    long max_lines;         /* 0 = no limit */
+} vouch_config_t;
+
+/* The home: the given one, else $VOUCH_HOME; NULL when neither is set. */
+const char *vouch_config_home(const char *given);
+
+/* Load home/vouch.conf (absent = all defaults). Returns a new config or NULL
+ * with err naming the line that is wrong. */
+vouch_config_t *vouch_config_new(const char *home, vouch_error_t *err);
+void vouch_config_destroy(vouch_config_t **self_p);
+
+/* The conninfo to reach PostgreSQL: database, or the embedded cluster's socket. New string. */
+char *vouch_config_conninfo(const vouch_config_t *self);
+
+/* Print every setting as "name = value" (for vouchctl and docs). */
+void vouch_config_print(const vouch_config_t *self, void *file);
+
+#endif
