@@ -1,1 +1,380 @@
-/* placeholder: being written */
+/* cmd_flags.c: `vouchctl flags`: findings, filtered, listed or summed, as a
+ * table for people, CSV for spreadsheets or JSON for scripts. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "date.h"
+#include "money.h"
+#include "query.h"
+#include "table.h"
+#include "voucher.h"
+
+static void s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vouchctl flags [--ledger ID] [--org NAME] [--rule RULE]\n"
+            "                      [--severity high|medium|low]\n"
+            "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
+            "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
+            "                      [--limit N] [--offset N]\n"
+            "                      [--format table|csv|json] [-o FILE]\n"
+            "\n"
+            "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
+            "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
+            "Amounts are yuan; JSON gives them as strings (\"4000.00\").\n");
+}
+
+typedef struct {
+    const char *ledger, *org, *rule, *severity, *status, *group_by;
+    char from[16], to[16];
+    const char *limit, *offset;
+    int format;
+    const char *output;
+} s_opts_t;
+
+static bool s_one_of(const char *v, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp(v, *set) == 0)
+            return true;
+    return false;
+}
+
+static bool s_digits(const char *v)
+{
+    if (!*v)
+        return false;
+    for (; *v; v++)
+        if (*v < '0' || *v > '9')
+            return false;
+    return true;
+}
+
+static int s_date_arg(const char *v, char *out, const char *name)
+{
+    int32_t d;
+    if (vouch_date_parse(v, strlen(v), &d) != 0 || d == VOUCH_DATE_NONE) {
+        vouch_ctl_fail("%s: \"%s\" is not a date", name, v);
+        return -1;
+    }
+    vouch_date_format(d, out);
+    return 0;
+}
+
+static void s_filters(vouch_query_t *q, const s_opts_t *o)
+{
+    if (o->ledger)
+        vouch_query_and(q, "f.ledger_id = $?::bigint", o->ledger);
+    if (o->org)
+        vouch_query_and(q, "o.name = $?", o->org);
+    if (o->rule)
+        vouch_query_and(q, "f.rule = upper($?)", o->rule);
+    if (o->severity)
+        vouch_query_and(q, "f.severity = $?", o->severity);
+    if (o->status)
+        vouch_query_and(q, "f.status = $?", o->status);
+    if (o->from[0])
+        vouch_query_and(q, "l.voucher_date >= $?::date", o->from);
+    if (o->to[0])
+        vouch_query_and(q, "l.voucher_date <= $?::date", o->to);
+}
+
+#define S_FROM                                                                               \
+    " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"            \
+    " AND l.org_id = f.org_id AND l.fiscal_year = f.fiscal_year AND l.period = f.period"     \
+    " JOIN orgs o ON o.org_id = f.org_id WHERE true"
+
+static FILE *s_open_output(const s_opts_t *o)
+{
+    if (!o->output)
+        return stdout;
+    FILE *f = fopen(o->output, "w");
+    if (!f)
+        vouch_ctl_fail("cannot write %s", o->output);
+    else if (o->format == VOUCH_FMT_CSV)
+        fputs("\xEF\xBB\xBF", f); /* so that Excel reads the file as UTF-8 */
+    return f;
+}
+
+static int s_grouped(PGconn *db, const s_opts_t *o, FILE *out)
+{
+    const char *key = strcmp(o->group_by, "rule") == 0  ? "f.rule"
+                      : strcmp(o->group_by, "org") == 0 ? "o.name"
+                                                        : "to_char(l.voucher_date, 'YYYY-MM')";
+    vouch_query_t q;
+    vouch_query_init(&q, "SELECT ");
+    vouch_query_sql(&q, key);
+    vouch_query_sql(&q, ", count(*), sum(f.amount)" S_FROM);
+    s_filters(&q, o);
+    vouch_query_sql(&q, " GROUP BY 1 ORDER BY 1");
+    PGresult *r = vouch_query_run(&q, db);
+    vouch_query_free(&q);
+    if (!r)
+        return VOUCH_EXIT_UNAVAILABLE;
+    int n = PQntuples(r);
+    char amount[VOUCH_MONEY_BUFSZ];
+    if (o->format == VOUCH_FMT_JSON) {
+        json_t *a = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(
+                a, json_pack("{s:s, s:I, s:s}", o->group_by, PQgetvalue(r, i, 0), "findings",
+                             (json_int_t)atoll(PQgetvalue(r, i, 1)), "amount",
+                             vouch_money_format(atoll(PQgetvalue(r, i, 2)), amount)));
+        json_dumpf(a, out, JSON_INDENT(1));
+        fputc('\n', out);
+        json_decref(a);
+    } else if (o->format == VOUCH_FMT_CSV) {
+        vouch_csv_field(out, o->group_by, false);
+        vouch_csv_field(out, "findings", false);
+        vouch_csv_field(out, "amount", true);
+        for (int i = 0; i < n; i++) {
+            vouch_csv_field(out, PQgetvalue(r, i, 0), false);
+            vouch_csv_field(out, PQgetvalue(r, i, 1), false);
+            vouch_csv_field(out, vouch_money_format(atoll(PQgetvalue(r, i, 2)), amount), true);
+        }
+    } else {
+        char head[16];
+        snprintf(head, sizeof head, "%s", o->group_by);
+        for (char *p = head; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        const char *headers[] = {head, "FINDINGS", "AMOUNT"};
+        vouch_table_t *t = vouch_table_new(3, headers);
+        vouch_table_align_right(t, 1);
+        vouch_table_align_right(t, 2);
+        for (int i = 0; i < n; i++) {
+            const char *cells[] = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                                   vouch_money_format_grouped(atoll(PQgetvalue(r, i, 2)), amount)};
+            vouch_table_add(t, cells);
+        }
+        vouch_table_print(t, out);
+        vouch_table_destroy(&t);
+    }
+    PQclear(r);
+    return VOUCH_EXIT_OK;
+}
+
+enum {
+    C_ID, C_LEDGER, C_ORG, C_DATE, C_WORD, C_NO, C_LINE, C_RULE, C_SEV, C_AMOUNT, C_SUMMARY,
+    C_MESSAGE, C_MESSAGE_EN, C_EVIDENCE, C_STATUS, C_RULE_VERSION, C_PROFILE, C_POLICY,
+    C_ECON, C_PAYEE
+};
+
+static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
+{
+    vouch_query_t q;
+    vouch_query_init(&q,
+                     "SELECT f.finding_id, f.ledger_id, o.name,"
+                     " to_char(l.voucher_date, 'YYYY-MM-DD'), l.voucher_word, l.voucher_no,"
+                     " l.line_no, f.rule, f.severity, f.amount, coalesce(l.summary, ''),"
+                     " f.message, f.message_en, f.evidence::text, f.status, f.rule_version,"
+                     " f.profile, f.policy_version, coalesce(l.econ_code, ''),"
+                     " coalesce(l.payee, '')" S_FROM);
+    s_filters(&q, o);
+    vouch_query_sql(&q, " ORDER BY l.voucher_date, l.voucher_word, l.voucher_no, l.line_no,"
+                        " f.rule, f.finding_id");
+    if (o->limit) {
+        vouch_query_sql(&q, " LIMIT ");
+        vouch_query_sql(&q, o->limit); /* checked to be digits */
+    }
+    if (o->offset) {
+        vouch_query_sql(&q, " OFFSET ");
+        vouch_query_sql(&q, o->offset);
+    }
+    PGresult *r = vouch_query_run(&q, db);
+    vouch_query_free(&q);
+    if (!r)
+        return VOUCH_EXIT_UNAVAILABLE;
+    int n = PQntuples(r);
+    char amount[VOUCH_MONEY_BUFSZ], voucher[96];
+    long long total = 0;
+    vouch_table_t *t = NULL;
+    json_t *a = NULL;
+    if (o->format == VOUCH_FMT_JSON)
+        a = json_array();
+    else if (o->format == VOUCH_FMT_CSV) {
+        const char *cols[] = {"finding_id", "ledger_id", "org",        "voucher_date",
+                              "voucher",    "line_no",   "rule",       "severity",
+                              "amount",     "summary",   "message",    "message_en",
+                              "status"};
+        for (int c = 0; c < 13; c++)
+            vouch_csv_field(out, cols[c], c == 12);
+    } else {
+        const char *headers[] = {"ID",  "DATE",   "VOUCHER", "LINE",   "RULE",
+                                 "SEV", "AMOUNT", "SUMMARY", "MESSAGE"};
+        t = vouch_table_new(9, headers);
+        vouch_table_align_right(t, 0);
+        vouch_table_align_right(t, 3);
+        vouch_table_align_right(t, 6);
+        vouch_table_max_width(t, 7, 28);
+        vouch_table_max_width(t, 8, 60);
+    }
+    for (int i = 0; i < n; i++) {
+        long long fen = atoll(PQgetvalue(r, i, C_AMOUNT));
+        total += fen;
+        vouch_voucher_no_format(PQgetvalue(r, i, C_WORD), atoi(PQgetvalue(r, i, C_NO)), voucher,
+                                sizeof voucher);
+        if (a) {
+            json_error_t jerr;
+            json_t *ev = json_loads(PQgetvalue(r, i, C_EVIDENCE), 0, &jerr);
+            json_t *f = json_pack(
+                "{s:I, s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:i,"
+                " s:s, s:s, s:s, s:s}",
+                "finding_id", (json_int_t)atoll(PQgetvalue(r, i, C_ID)), "ledger_id",
+                (json_int_t)atoll(PQgetvalue(r, i, C_LEDGER)), "org", PQgetvalue(r, i, C_ORG),
+                "voucher_date", PQgetvalue(r, i, C_DATE), "voucher", voucher, "line_no",
+                atoi(PQgetvalue(r, i, C_LINE)), "rule", PQgetvalue(r, i, C_RULE), "severity",
+                PQgetvalue(r, i, C_SEV), "amount", vouch_money_format(fen, amount), "summary",
+                PQgetvalue(r, i, C_SUMMARY), "message", PQgetvalue(r, i, C_MESSAGE),
+                "message_en", PQgetvalue(r, i, C_MESSAGE_EN), "evidence",
+                ev ? ev : json_object(), "status", PQgetvalue(r, i, C_STATUS), "rule_version",
+                atoi(PQgetvalue(r, i, C_RULE_VERSION)), "profile", PQgetvalue(r, i, C_PROFILE),
+                "policy_version", PQgetvalue(r, i, C_POLICY), "econ_code",
+                PQgetvalue(r, i, C_ECON), "payee", PQgetvalue(r, i, C_PAYEE));
+            json_array_append_new(a, f);
+        } else if (t) {
+            const char *cells[] = {PQgetvalue(r, i, C_ID),      PQgetvalue(r, i, C_DATE),
+                                   voucher,                     PQgetvalue(r, i, C_LINE),
+                                   PQgetvalue(r, i, C_RULE),    PQgetvalue(r, i, C_SEV),
+                                   vouch_money_format_grouped(fen, amount),
+                                   PQgetvalue(r, i, C_SUMMARY), PQgetvalue(r, i, C_MESSAGE)};
+            vouch_table_add(t, cells);
+        } else {
+            const char *cells[] = {PQgetvalue(r, i, C_ID),      PQgetvalue(r, i, C_LEDGER),
+                                   PQgetvalue(r, i, C_ORG),     PQgetvalue(r, i, C_DATE),
+                                   voucher,                     PQgetvalue(r, i, C_LINE),
+                                   PQgetvalue(r, i, C_RULE),    PQgetvalue(r, i, C_SEV),
+                                   vouch_money_format(fen, amount),
+                                   PQgetvalue(r, i, C_SUMMARY), PQgetvalue(r, i, C_MESSAGE),
+                                   PQgetvalue(r, i, C_MESSAGE_EN), PQgetvalue(r, i, C_STATUS)};
+            for (int c = 0; c < 13; c++)
+                vouch_csv_field(out, cells[c], c == 12);
+        }
+    }
+    if (a) {
+        json_dumpf(a, out, JSON_INDENT(1));
+        fputc('\n', out);
+        json_decref(a);
+    } else if (t) {
+        vouch_table_print(t, out);
+        vouch_table_destroy(&t);
+        fprintf(out, "%d finding%s, %s yuan\n", n, n == 1 ? "" : "s",
+                vouch_money_format_grouped(total, amount));
+    }
+    PQclear(r);
+    return VOUCH_EXIT_OK;
+}
+
+int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"ledger", required_argument, NULL, 'L'},   {"org", required_argument, NULL, 'O'},
+        {"rule", required_argument, NULL, 'r'},     {"severity", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},   {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},       {"group-by", required_argument, NULL, 'g'},
+        {"format", required_argument, NULL, 'f'},   {"output", required_argument, NULL, 'o'},
+        {"limit", required_argument, NULL, 'l'},    {"offset", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    static const char *const severities[] = {"high", "medium", "low", NULL};
+    static const char *const statuses[] = {"open",       "confirmed",  "dismissed",
+                                           "suppressed", "superseded", NULL};
+    static const char *const groups[] = {"rule", "org", "month", NULL};
+    s_opts_t o = {.format = VOUCH_FMT_TABLE};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'L':
+            if (!s_digits(optarg)) {
+                vouch_ctl_fail("--ledger takes a ledger number");
+                return VOUCH_EXIT_USAGE;
+            }
+            o.ledger = optarg;
+            break;
+        case 'O':
+            o.org = optarg;
+            break;
+        case 'r':
+            o.rule = optarg;
+            break;
+        case 's':
+            if (!s_one_of(optarg, severities)) {
+                vouch_ctl_fail("--severity is high, medium or low");
+                return VOUCH_EXIT_USAGE;
+            }
+            o.severity = optarg;
+            break;
+        case 'S':
+            if (!s_one_of(optarg, statuses)) {
+                vouch_ctl_fail("--status is open, confirmed, dismissed, suppressed or superseded");
+                return VOUCH_EXIT_USAGE;
+            }
+            o.status = optarg;
+            break;
+        case 'F':
+            if (s_date_arg(optarg, o.from, "--from") != 0)
+                return VOUCH_EXIT_USAGE;
+            break;
+        case 'T':
+            if (s_date_arg(optarg, o.to, "--to") != 0)
+                return VOUCH_EXIT_USAGE;
+            break;
+        case 'g':
+            if (!s_one_of(optarg, groups)) {
+                vouch_ctl_fail("--group-by is rule, org or month");
+                return VOUCH_EXIT_USAGE;
+            }
+            o.group_by = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "xlsx") == 0) {
+                vouch_ctl_fail("--format xlsx is not built yet: use --format csv -o FILE.csv, "
+                               "which Excel opens");
+                return VOUCH_EXIT_USAGE;
+            }
+            o.format = vouch_ctl_format_parse(optarg);
+            if (o.format < 0) {
+                vouch_ctl_fail("--format is table, csv or json");
+                return VOUCH_EXIT_USAGE;
+            }
+            break;
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'l':
+        case 'k':
+            if (!s_digits(optarg)) {
+                vouch_ctl_fail("--%s takes a whole number", c == 'l' ? "limit" : "offset");
+                return VOUCH_EXIT_USAGE;
+            }
+            if (c == 'l')
+                o.limit = optarg;
+            else
+                o.offset = optarg;
+            break;
+        case 'h':
+            s_usage(stdout);
+            return VOUCH_EXIT_OK;
+        default:
+            s_usage(stderr);
+            return VOUCH_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        s_usage(stderr);
+        return VOUCH_EXIT_USAGE;
+    }
+    PGconn *db = vouch_ctl_db(ctl);
+    if (!db)
+        return VOUCH_EXIT_UNAVAILABLE;
+    FILE *out = s_open_output(&o);
+    if (!out)
+        return VOUCH_EXIT_REFUSED;
+    int rc = o.group_by ? s_grouped(db, &o, out) : s_list(db, &o, out);
+    if (out != stdout)
+        fclose(out);
+    return rc;
+}

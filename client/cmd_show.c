@@ -1,1 +1,358 @@
-/* placeholder: being written */
+/* cmd_show.c: `vouchctl show`: a finding in its voucher (every line, every
+ * finding on it, the evidence), or a ledger and what was found in it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "money.h"
+#include "query.h"
+#include "table.h"
+#include "voucher.h"
+
+static void s_usage(FILE *out)
+{
+    fprintf(out, "usage: vouchctl show [--format table|json] FINDING_ID\n"
+                 "       vouchctl show [--format table|json] --ledger ID\n"
+                 "                     [--period YYYY-MM --voucher 记-23]\n"
+                 "\n"
+                 "Shows a finding's voucher: its lines, the findings on it and their\n"
+                 "evidence; or a ledger: its file, counts and findings by rule; or one\n"
+                 "voucher of a ledger.\n");
+}
+
+static PGresult *s_run(PGconn *db, const char *sql, int n, const char *const *p)
+{
+    PGresult *r = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+        msg[strcspn(msg, "\n")] = '\0';
+        vouch_ctl_fail("query failed: %s", msg);
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* a row as a JSON object, every column by its name, values as text (NULL as null) */
+static json_t *s_row_json(PGresult *r, int row)
+{
+    json_t *o = json_object();
+    for (int c = 0; c < PQnfields(r); c++) {
+        const char *name = PQfname(r, c);
+        if (PQgetisnull(r, row, c))
+            json_object_set_new(o, name, json_null());
+        else if (strcmp(name, "evidence") == 0 || strcmp(name, "extra") == 0) {
+            json_t *v = json_loads(PQgetvalue(r, row, c), 0, NULL);
+            json_object_set_new(o, name, v ? v : json_null());
+        } else
+            json_object_set_new(o, name, json_string(PQgetvalue(r, row, c)));
+    }
+    return o;
+}
+
+static int s_voucher(PGconn *db, const char *ledger, const char *year, const char *period,
+                     const char *word, const char *number, int format)
+{
+    const char *p[] = {ledger, year, period, word, number};
+    PGresult *v = s_run(db,
+                        "SELECT o.name AS org, v.ledger_id, g.file_name,"
+                        " to_char(v.voucher_date, 'YYYY-MM-DD') AS voucher_date, v.fiscal_year,"
+                        " v.period, v.voucher_word, v.voucher_no, v.voucher_raw, v.lines,"
+                        " v.debit, v.credit, v.attachments"
+                        " FROM vouchers v JOIN orgs o ON o.org_id = v.org_id"
+                        " JOIN ledgers g ON g.ledger_id = v.ledger_id"
+                        " WHERE v.ledger_id = $1 AND v.fiscal_year = $2 AND v.period = $3"
+                        " AND v.voucher_word = $4 AND v.voucher_no = $5",
+                        5, p);
+    if (!v)
+        return VOUCH_EXIT_UNAVAILABLE;
+    if (PQntuples(v) != 1) {
+        PQclear(v);
+        vouch_ctl_fail("no such voucher");
+        return VOUCH_EXIT_REFUSED;
+    }
+    PGresult *l = s_run(
+        db,
+        "SELECT line_no, seq, file_line, src_line_no, summary, account_code, account_name,"
+        " func_code, econ_code, debit, credit, indicator, department, project, claimant, payee,"
+        " payee_account, payment_method, procurement_method, contract_no, invoice_no,"
+        " to_char(business_date, 'YYYY-MM-DD') AS business_date,"
+        " to_char(approval_date, 'YYYY-MM-DD') AS approval_date, document_dates, attachments,"
+        " preparer, extra FROM lines WHERE ledger_id = $1 AND fiscal_year = $2 AND period = $3"
+        " AND voucher_word = $4 AND voucher_no = $5 ORDER BY line_no, seq",
+        5, p);
+    PGresult *f = l ? s_run(db,
+                            "SELECT f.finding_id, l.line_no, f.rule, f.severity, f.amount,"
+                            " f.status, f.message, f.message_en, f.evidence::text AS evidence,"
+                            " f.rule_version, f.profile, f.policy_version"
+                            " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
+                            " AND l.seq = f.seq WHERE l.ledger_id = $1 AND l.fiscal_year = $2"
+                            " AND l.period = $3 AND l.voucher_word = $4 AND l.voucher_no = $5"
+                            " ORDER BY l.line_no, f.rule",
+                            5, p)
+                    : NULL;
+    if (!l || !f) {
+        PQclear(v);
+        PQclear(l);
+        return VOUCH_EXIT_UNAVAILABLE;
+    }
+    char voucher[96], a1[VOUCH_MONEY_BUFSZ], a2[VOUCH_MONEY_BUFSZ];
+    vouch_voucher_no_format(PQgetvalue(v, 0, 6), atoi(PQgetvalue(v, 0, 7)), voucher,
+                            sizeof voucher);
+    if (format == VOUCH_FMT_JSON) {
+        json_t *o = s_row_json(v, 0);
+        json_object_set_new(o, "voucher", json_string(voucher));
+        json_t *lines = json_array(), *findings = json_array();
+        for (int i = 0; i < PQntuples(l); i++)
+            json_array_append_new(lines, s_row_json(l, i));
+        for (int i = 0; i < PQntuples(f); i++)
+            json_array_append_new(findings, s_row_json(f, i));
+        json_object_set_new(o, "lines", lines);
+        json_object_set_new(o, "documents", json_array());
+        json_object_set_new(o, "findings", findings);
+        json_dumpf(o, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(o);
+    } else {
+        printf("%s  %s  %s  (ledger %s: %s)\n", PQgetvalue(v, 0, 0), PQgetvalue(v, 0, 3), voucher,
+               PQgetvalue(v, 0, 1), PQgetvalue(v, 0, 2));
+        printf("%s lines, debits %s, credits %s, attachments %s\n\n", PQgetvalue(v, 0, 9),
+               vouch_money_format_grouped(atoll(PQgetvalue(v, 0, 10)), a1),
+               vouch_money_format_grouped(atoll(PQgetvalue(v, 0, 11)), a2),
+               PQgetisnull(v, 0, 12) ? "unknown" : PQgetvalue(v, 0, 12));
+        const char *h[] = {"LINE",  "ACCOUNT",   "ECON",  "SUMMARY",  "DEBIT",   "CREDIT",
+                           "INDICATOR", "CLAIMANT", "PAYEE", "PROCUREMENT", "BUSINESS",
+                           "APPROVED", "DOCUMENTS"};
+        vouch_table_t *t = vouch_table_new(13, h);
+        vouch_table_align_right(t, 0);
+        vouch_table_align_right(t, 4);
+        vouch_table_align_right(t, 5);
+        vouch_table_max_width(t, 3, 30);
+        for (int i = 0; i < PQntuples(l); i++) {
+            char account[256];
+            snprintf(account, sizeof account, "%s %s", PQgetvalue(l, i, 5), PQgetvalue(l, i, 6));
+            const char *cells[] = {
+                PQgetvalue(l, i, 0),
+                account,
+                PQgetvalue(l, i, 8),
+                PQgetvalue(l, i, 4),
+                vouch_money_format_grouped(atoll(PQgetvalue(l, i, 9)), a1),
+                vouch_money_format_grouped(atoll(PQgetvalue(l, i, 10)), a2),
+                PQgetvalue(l, i, 11),
+                PQgetvalue(l, i, 14),
+                PQgetvalue(l, i, 15),
+                PQgetvalue(l, i, 18),
+                PQgetvalue(l, i, 21),
+                PQgetvalue(l, i, 22),
+                PQgetvalue(l, i, 23),
+            };
+            vouch_table_add(t, cells);
+        }
+        vouch_table_print(t, stdout);
+        vouch_table_destroy(&t);
+        for (int i = 0; i < PQntuples(l); i++)
+            if (!PQgetisnull(l, i, 26))
+                printf("line %s, other columns: %s\n", PQgetvalue(l, i, 0), PQgetvalue(l, i, 26));
+        printf("\ndocuments: none recorded (CSV exports carry no document list)\n");
+        printf("\n%d finding%s\n", PQntuples(f), PQntuples(f) == 1 ? "" : "s");
+        for (int i = 0; i < PQntuples(f); i++) {
+            printf("\n#%s  line %s  %s (%s, v%s, %s)  %s yuan  [%s]\n", PQgetvalue(f, i, 0),
+                   PQgetvalue(f, i, 1), PQgetvalue(f, i, 2), PQgetvalue(f, i, 3),
+                   PQgetvalue(f, i, 9), PQgetvalue(f, i, 10),
+                   vouch_money_format_grouped(atoll(PQgetvalue(f, i, 4)), a1),
+                   PQgetvalue(f, i, 5));
+            printf("  %s\n  %s\n", PQgetvalue(f, i, 6), PQgetvalue(f, i, 7));
+            json_t *ev = json_loads(PQgetvalue(f, i, 8), 0, NULL);
+            if (ev) {
+                char *text = json_dumps(ev, JSON_INDENT(2) | JSON_SORT_KEYS);
+                /* indent the evidence under its finding */
+                printf("  evidence: ");
+                for (char *q = text; *q; q++) {
+                    putchar(*q);
+                    if (*q == '\n')
+                        fputs("  ", stdout);
+                }
+                putchar('\n');
+                free(text);
+                json_decref(ev);
+            }
+            printf("  history: none (reviews come with the auditor's workflow)\n");
+        }
+    }
+    PQclear(v);
+    PQclear(l);
+    PQclear(f);
+    return VOUCH_EXIT_OK;
+}
+
+static int s_finding(PGconn *db, const char *id, int format)
+{
+    const char *p[] = {id};
+    PGresult *r = s_run(db,
+                        "SELECT l.ledger_id, l.fiscal_year, l.period, l.voucher_word, l.voucher_no"
+                        " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
+                        " AND l.seq = f.seq WHERE f.finding_id = $1::bigint",
+                        1, p);
+    if (!r)
+        return VOUCH_EXIT_UNAVAILABLE;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        vouch_ctl_fail("no finding %s", id);
+        return VOUCH_EXIT_REFUSED;
+    }
+    int rc = s_voucher(db, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
+                       PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4), format);
+    PQclear(r);
+    return rc;
+}
+
+static int s_ledger(PGconn *db, const char *id, int format)
+{
+    const char *p[] = {id};
+    PGresult *g = s_run(db,
+                        "SELECT g.ledger_id, o.name AS org, g.file_name, g.sha256, g.fiscal_year,"
+                        " g.period_from, g.period_to, g.lines, g.vouchers, g.dropped, g.batches,"
+                        " array_to_string(g.columns, ', ') AS columns,"
+                        " to_char(g.stored_at, 'YYYY-MM-DD HH24:MI:SS') AS stored_at,"
+                        " to_char(g.analysed_at, 'YYYY-MM-DD HH24:MI:SS') AS analysed_at"
+                        " FROM ledgers g JOIN orgs o ON o.org_id = g.org_id"
+                        " WHERE g.ledger_id = $1::bigint",
+                        1, p);
+    if (!g)
+        return VOUCH_EXIT_UNAVAILABLE;
+    if (PQntuples(g) != 1) {
+        PQclear(g);
+        vouch_ctl_fail("no ledger %s", id);
+        return VOUCH_EXIT_REFUSED;
+    }
+    PGresult *f = s_run(db,
+                        "SELECT rule, count(*) AS findings, sum(amount) AS amount FROM findings"
+                        " WHERE ledger_id = $1::bigint GROUP BY rule ORDER BY rule",
+                        1, p);
+    PGresult *b = f ? s_run(db,
+                            "SELECT state, count(*) FROM batches WHERE ledger_id = $1::bigint"
+                            " GROUP BY state ORDER BY state",
+                            1, p)
+                    : NULL;
+    if (!f || !b) {
+        PQclear(g);
+        PQclear(f);
+        return VOUCH_EXIT_UNAVAILABLE;
+    }
+    char a[VOUCH_MONEY_BUFSZ];
+    if (format == VOUCH_FMT_JSON) {
+        json_t *o = s_row_json(g, 0);
+        json_t *rules = json_array();
+        for (int i = 0; i < PQntuples(f); i++)
+            json_array_append_new(rules, json_pack("{s:s, s:I, s:s}", "rule", PQgetvalue(f, i, 0),
+                                                   "findings",
+                                                   (json_int_t)atoll(PQgetvalue(f, i, 1)),
+                                                   "amount",
+                                                   vouch_money_format(atoll(PQgetvalue(f, i, 2)),
+                                                                      a)));
+        json_object_set_new(o, "findings_by_rule", rules);
+        json_t *states = json_object();
+        for (int i = 0; i < PQntuples(b); i++)
+            json_object_set_new(states, PQgetvalue(b, i, 0),
+                                json_integer(atoll(PQgetvalue(b, i, 1))));
+        json_object_set_new(o, "batches_by_state", states);
+        json_dumpf(o, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(o);
+    } else {
+        static const char *labels[] = {"ledger",  "org",      "file",     "sha256",   "year",
+                                       "from",    "to",       "lines",    "vouchers", "dropped",
+                                       "batches", "columns",  "stored",   "analysed"};
+        for (int c = 0; c < 14; c++)
+            printf("%-9s %s\n", labels[c],
+                   PQgetisnull(g, 0, c) ? (c == 13 ? "not yet" : "") : PQgetvalue(g, 0, c));
+        printf("\n");
+        const char *h[] = {"RULE", "FINDINGS", "AMOUNT"};
+        vouch_table_t *t = vouch_table_new(3, h);
+        vouch_table_align_right(t, 1);
+        vouch_table_align_right(t, 2);
+        for (int i = 0; i < PQntuples(f); i++) {
+            const char *cells[] = {PQgetvalue(f, i, 0), PQgetvalue(f, i, 1),
+                                   vouch_money_format_grouped(atoll(PQgetvalue(f, i, 2)), a)};
+            vouch_table_add(t, cells);
+        }
+        vouch_table_print(t, stdout);
+        vouch_table_destroy(&t);
+    }
+    PQclear(g);
+    PQclear(f);
+    PQclear(b);
+    return VOUCH_EXIT_OK;
+}
+
+int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"ledger", required_argument, NULL, 'L'}, {"period", required_argument, NULL, 'p'},
+        {"voucher", required_argument, NULL, 'v'}, {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    const char *ledger = NULL, *period = NULL, *voucher = NULL;
+    int format = VOUCH_FMT_TABLE, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'L':
+            ledger = optarg;
+            break;
+        case 'p':
+            period = optarg;
+            break;
+        case 'v':
+            voucher = optarg;
+            break;
+        case 'f':
+            format = vouch_ctl_format_parse(optarg);
+            if (format != VOUCH_FMT_TABLE && format != VOUCH_FMT_JSON) {
+                vouch_ctl_fail("--format is table or json");
+                return VOUCH_EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            s_usage(stdout);
+            return VOUCH_EXIT_OK;
+        default:
+            s_usage(stderr);
+            return VOUCH_EXIT_USAGE;
+        }
+    }
+    const char *finding = optind < argc ? argv[optind] : NULL;
+    bool digits = true;
+    for (const char *q = ledger ? ledger : finding; q && *q; q++)
+        digits = digits && *q >= '0' && *q <= '9';
+    if ((!!finding == !!ledger) || optind + (finding ? 1 : 0) < argc || !digits ||
+        (!!period != !!voucher) || (finding && period)) {
+        s_usage(stderr);
+        return VOUCH_EXIT_USAGE;
+    }
+    int year = 0, month = 0, number = 0;
+    char word[64] = "";
+    if (period && (sscanf(period, "%4d-%2d", &year, &month) != 2 || month < 1 || month > 16)) {
+        vouch_ctl_fail("--period is YYYY-MM (months 13-16 are adjustment periods)");
+        return VOUCH_EXIT_USAGE;
+    }
+    if (voucher && vouch_voucher_no_parse(voucher, word, sizeof word, &number) != 0) {
+        vouch_ctl_fail("--voucher: \"%s\" is not a voucher number like 记-23", voucher);
+        return VOUCH_EXIT_USAGE;
+    }
+    PGconn *db = vouch_ctl_db(ctl);
+    if (!db)
+        return VOUCH_EXIT_UNAVAILABLE;
+    if (finding)
+        return s_finding(db, finding, format);
+    if (!period)
+        return s_ledger(db, ledger, format);
+    char y[8], m[8], n[16];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(m, sizeof m, "%d", month);
+    snprintf(n, sizeof n, "%d", number);
+    return s_voucher(db, ledger, y, m, word, n, format);
+}

@@ -1,1 +1,103 @@
-/* placeholder: being written */
+/* cmd_status.c: `vouchctl status`: what vouchd says of itself, its workers,
+ * its batches, its spool and its database. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "wire.h"
+
+static void s_usage(FILE *out)
+{
+    fprintf(out, "usage: vouchctl status [--format table|json]\n"
+                 "\n"
+                 "Asks vouchd how it is: workers heard from, batches by state, files\n"
+                 "waiting in the spool, the database, the last errors. Exit status 3 when\n"
+                 "vouchd does not answer.\n");
+}
+
+int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int format = VOUCH_FMT_TABLE, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            format = vouch_ctl_format_parse(optarg);
+            if (format != VOUCH_FMT_TABLE && format != VOUCH_FMT_JSON) {
+                vouch_ctl_fail("--format is table or json");
+                return VOUCH_EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            s_usage(stdout);
+            return VOUCH_EXIT_OK;
+        default:
+            s_usage(stderr);
+            return VOUCH_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        s_usage(stderr);
+        return VOUCH_EXIT_USAGE;
+    }
+    json_t *req = vouch_wire_header("status"), *reply = NULL;
+    int rc = vouch_ctl_request(ctl, req, NULL, 0, &reply, 10000);
+    json_decref(req);
+    if (rc != 0) {
+        if (reply)
+            vouch_ctl_fail("%s", vouch_wire_get_str(reply, "error") ?: "refused");
+        json_decref(reply);
+        return rc;
+    }
+    json_object_del(reply, "type");
+    json_object_del(reply, "v");
+    if (format == VOUCH_FMT_JSON) {
+        json_dumpf(reply, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(reply);
+        return VOUCH_EXIT_OK;
+    }
+    json_t *db = json_object_get(reply, "database");
+    json_t *workers = json_object_get(reply, "workers");
+    json_t *batches = json_object_get(reply, "batches");
+    long long v;
+    printf("vouchd     running, pid %lld, up %llds\n",
+           vouch_wire_get_int(reply, "pid", &v) == 0 ? v : 0,
+           vouch_wire_get_int(reply, "uptime", &v) == 0 ? v : 0);
+    const char *state = vouch_wire_get_str(db, "state") ?: "unknown";
+    const char *dberr = vouch_wire_get_str(db, "error");
+    printf("database   %s%s%s\n", state, dberr ? ": " : "", dberr ? dberr : "");
+    printf("policy     %s (%s)\n", vouch_wire_get_str(reply, "policy_version") ?: "",
+           vouch_wire_get_str(reply, "policy_profile") ?: "");
+    printf("workers    %lld\n", vouch_wire_get_int(workers, "count", &v) == 0 ? v : 0);
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(workers, "list"), i, w)
+    {
+        long long ago = 0, done = 0;
+        vouch_wire_get_int(w, "seconds_ago", &ago);
+        vouch_wire_get_int(w, "batches", &done);
+        printf("           %s: %lld batches, heard %llds ago\n",
+               vouch_wire_get_str(w, "id") ?: "?", done, ago);
+    }
+    long long pending = 0, dispatched = 0, done = 0;
+    vouch_wire_get_int(batches, "pending", &pending);
+    vouch_wire_get_int(batches, "dispatched", &dispatched);
+    vouch_wire_get_int(batches, "done", &done);
+    printf("batches    %lld pending, %lld dispatched, %lld done\n", pending, dispatched, done);
+    printf("spool      %lld file(s) waiting\n",
+           vouch_wire_get_int(reply, "spool_depth", &v) == 0 ? v : 0);
+    json_t *errors = json_object_get(reply, "last_errors");
+    if (json_array_size(errors) > 0) {
+        printf("errors\n");
+        json_array_foreach(errors, i, w) printf("           %s\n", json_string_value(w));
+    }
+    json_decref(reply);
+    return VOUCH_EXIT_OK;
+}

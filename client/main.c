@@ -1,1 +1,102 @@
-int main(void) { return 0; }
+/* main.c: vouchctl: global options, then one of the commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "ctl.h"
+
+static void s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vouchctl [--home DIR] COMMAND [ARGS]\n"
+            "\n"
+            "vouch checks public-sector spending voucher by voucher.\n"
+            "\n"
+            "commands:\n"
+            "  ingest [--wait] [--org NAME] [--format table|json] FILE...\n"
+            "                          hand voucher exports to vouchd\n"
+            "  flags [filters] [--format table|csv|json] [-o FILE]\n"
+            "                          list findings (vouchctl flags --help)\n"
+            "  show FINDING_ID         a finding's voucher: lines and findings\n"
+            "  show --ledger ID [--period YYYY-MM --voucher 记-23]\n"
+            "                          a ledger, or one of its vouchers\n"
+            "  status [--format json]  vouchd, workers, batches, spool, database\n"
+            "\n"
+            "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
+            "  -h, --help   this text; COMMAND --help for a command's\n"
+            "\n"
+            "exit status: 0 done, 1 refused, 2 wrong usage, 3 service unavailable\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *home_arg = NULL;
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--home") == 0 && i + 1 < argc) {
+            home_arg = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--home=", 7) == 0) {
+            home_arg = argv[i] + 7;
+            i++;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            s_usage(stdout);
+            return VOUCH_EXIT_OK;
+        } else {
+            s_usage(stderr);
+            return VOUCH_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        s_usage(stderr);
+        return VOUCH_EXIT_USAGE;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(vouch_ctl_t *, int, char **);
+    } commands[] = {
+        {"ingest", vouch_cmd_ingest},
+        {"flags", vouch_cmd_flags},
+        {"show", vouch_cmd_show},
+        {"status", vouch_cmd_status},
+    };
+    const char *name = argv[i];
+    int (*fn)(vouch_ctl_t *, int, char **) = NULL;
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(commands[k].name, name) == 0)
+            fn = commands[k].fn;
+    if (!fn) {
+        vouch_ctl_fail("unknown command \"%s\" (vouchctl --help lists them)", name);
+        return VOUCH_EXIT_USAGE;
+    }
+    /* a command's own --help needs no configuration */
+    bool help = false;
+    for (int k = i + 1; k < argc; k++)
+        if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
+            help = true;
+    vouch_ctl_t ctl = {0};
+    if (!help) {
+        ctl.home = vouch_config_home(home_arg);
+        if (!ctl.home) {
+            vouch_ctl_fail("no state folder: give --home DIR or set VOUCH_HOME");
+            return VOUCH_EXIT_USAGE;
+        }
+        vouch_error_t err;
+        vouch_error_clear(&err);
+        ctl.cfg = vouch_config_new(ctl.home, &err);
+        if (!ctl.cfg) {
+            char text[1024];
+            vouch_ctl_fail("%s", vouch_error_format(&err, text, sizeof text));
+            return VOUCH_EXIT_REFUSED;
+        }
+    }
+    int rc = fn(&ctl, argc - i, argv + i);
+    if (ctl.control)
+        zmq_close(ctl.control);
+    if (ctl.zmq_ctx)
+        zmq_ctx_term(ctl.zmq_ctx);
+    PQfinish(ctl.db);
+    vouch_config_destroy(&ctl.cfg);
+    return rc;
+}

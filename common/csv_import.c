@@ -1,1 +1,1696 @@
-/* placeholder: being written */
+/* csv_import.c: the streaming reader of delimited voucher exports. Bytes pass
+ * BOM -> decode -> delimiter sniff -> libcsv -> header search -> line builder;
+ * only the current record (and, until the header is found, the first 20) is
+ * ever held, so a ledger of any size reads in constant memory. */
+#include "csv_import.h"
+
+#include <csv.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "date.h"
+#include "money.h"
+#include "text.h"
+
+#define S_HEADER_SCAN 20            /* records searched for the header */
+#define S_SNIFF_LINES 20            /* lines the delimiter sniff looks at */
+#define S_SNIFF_BYTES 65536         /* ... within this many bytes */
+#define S_PIECE 65536               /* most bytes handed to libcsv at once */
+#define S_FIELD_DEFAULT 65536
+#define S_LINE_DEFAULT (1024 * 1024)
+#define S_WORD_SZ 64
+#define S_QUOTE_MAX 80              /* bytes of a bad cell quoted in an error */
+
+/* libcsv's parser state for "between records": csv.h exposes the struct but
+ * not the constant (0 in every libcsv 3.x). We read it to learn on which
+ * physical line a record starts. */
+#define S_CSV_ROW_NOT_BEGUN 0
+
+const char *const vouch_csv_field_names[VOUCH_F_COUNT] = {
+    [VOUCH_F_ORG] = "org",
+    [VOUCH_F_VOUCHER_DATE] = "voucher_date",
+    [VOUCH_F_PERIOD] = "period",
+    [VOUCH_F_VOUCHER_WORD] = "voucher_word",
+    [VOUCH_F_VOUCHER_NO] = "voucher_no",
+    [VOUCH_F_LINE_NO] = "line_no",
+    [VOUCH_F_SUMMARY] = "summary",
+    [VOUCH_F_ACCOUNT_CODE] = "account_code",
+    [VOUCH_F_ACCOUNT_NAME] = "account_name",
+    [VOUCH_F_FUNC_CODE] = "func_code",
+    [VOUCH_F_ECON_CODE] = "econ_code",
+    [VOUCH_F_DEBIT] = "debit",
+    [VOUCH_F_CREDIT] = "credit",
+    [VOUCH_F_DIRECTION] = "direction",
+    [VOUCH_F_AMOUNT] = "amount",
+    [VOUCH_F_INDICATOR] = "indicator",
+    [VOUCH_F_DEPARTMENT] = "department",
+    [VOUCH_F_PROJECT] = "project",
+    [VOUCH_F_CLAIMANT] = "claimant",
+    [VOUCH_F_PAYEE] = "payee",
+    [VOUCH_F_PAYEE_ACCOUNT] = "payee_account",
+    [VOUCH_F_COUNTERPARTY] = "counterparty",
+    [VOUCH_F_PAYMENT_METHOD] = "payment_method",
+    [VOUCH_F_PROCUREMENT_METHOD] = "procurement_method",
+    [VOUCH_F_CONTRACT_NO] = "contract_no",
+    [VOUCH_F_INVOICE_NO] = "invoice_no",
+    [VOUCH_F_BUSINESS_DATE] = "business_date",
+    [VOUCH_F_APPROVAL_DATE] = "approval_date",
+    [VOUCH_F_DOCUMENT_DATES] = "document_dates",
+    [VOUCH_F_ATTACHMENTS] = "attachments",
+    [VOUCH_F_PREPARER] = "preparer",
+};
+
+/* ---------------------------------------------------------------------------
+ * Header aliases: VOUCHER-FORMAT.md "Canonical fields and the headers that
+ * mean them", as data. Aliases are written folded (NFKC, no white space).
+ * S_EXACT aliases are too short to look for inside a longer header: 日期 must
+ * not make 发票日期 the voucher date. To teach vouch a new export, add rows. */
+
+typedef enum { S_CONTAINS = 0, S_EXACT = 1 } s_match_t;
+
+static const struct {
+    vouch_csv_field_t field;
+    const char *alias;
+    s_match_t match;
+} s_aliases[] = {
+    {VOUCH_F_ORG, "单位名称", S_CONTAINS},
+    {VOUCH_F_ORG, "单位", S_EXACT},
+    {VOUCH_F_ORG, "核算单位", S_CONTAINS},
+    {VOUCH_F_ORG, "核算账簿名称", S_CONTAINS},
+    {VOUCH_F_ORG, "账簿名称", S_CONTAINS},
+    {VOUCH_F_ORG, "账套名称", S_CONTAINS},
+    {VOUCH_F_ORG, "公司", S_EXACT},
+
+    {VOUCH_F_VOUCHER_DATE, "凭证日期", S_CONTAINS},
+    {VOUCH_F_VOUCHER_DATE, "记账日期", S_CONTAINS},
+    {VOUCH_F_VOUCHER_DATE, "制单日期", S_CONTAINS},
+    {VOUCH_F_VOUCHER_DATE, "日期", S_EXACT},
+
+    {VOUCH_F_PERIOD, "会计期间", S_CONTAINS},
+    {VOUCH_F_PERIOD, "会计月份", S_CONTAINS},
+    {VOUCH_F_PERIOD, "期间", S_EXACT},
+    {VOUCH_F_PERIOD, "月份", S_EXACT},
+    {VOUCH_F_PERIOD, "月", S_EXACT},
+
+    {VOUCH_F_VOUCHER_WORD, "凭证字", S_CONTAINS},
+    {VOUCH_F_VOUCHER_WORD, "凭证类别字", S_CONTAINS},
+    {VOUCH_F_VOUCHER_WORD, "凭证类别", S_CONTAINS},
+    {VOUCH_F_VOUCHER_WORD, "凭证类型", S_CONTAINS},
+
+    {VOUCH_F_VOUCHER_NO, "凭证号", S_CONTAINS},
+    {VOUCH_F_VOUCHER_NO, "凭证号码", S_CONTAINS},
+    {VOUCH_F_VOUCHER_NO, "凭证编号", S_CONTAINS},
+    {VOUCH_F_VOUCHER_NO, "凭证字号", S_CONTAINS},
+    {VOUCH_F_VOUCHER_NO, "凭证号数", S_CONTAINS},
+
+    {VOUCH_F_LINE_NO, "分录号", S_CONTAINS},
+    {VOUCH_F_LINE_NO, "分录序号", S_CONTAINS},
+    {VOUCH_F_LINE_NO, "行号", S_CONTAINS},
+    {VOUCH_F_LINE_NO, "序号", S_EXACT},
+
+    {VOUCH_F_SUMMARY, "摘要", S_CONTAINS},
+    {VOUCH_F_SUMMARY, "凭证摘要", S_CONTAINS},
+    {VOUCH_F_SUMMARY, "分录摘要", S_CONTAINS},
+    {VOUCH_F_SUMMARY, "业务说明", S_CONTAINS},
+
+    {VOUCH_F_ACCOUNT_CODE, "科目编码", S_CONTAINS},
+    {VOUCH_F_ACCOUNT_CODE, "科目代码", S_CONTAINS},
+    {VOUCH_F_ACCOUNT_CODE, "科目编号", S_CONTAINS},
+    {VOUCH_F_ACCOUNT_CODE, "会计科目编码", S_CONTAINS},
+    {VOUCH_F_ACCOUNT_CODE, "会计科目", S_EXACT},
+    {VOUCH_F_ACCOUNT_CODE, "科目", S_EXACT},
+    {VOUCH_F_ACCOUNT_NAME, "科目名称", S_CONTAINS},
+    {VOUCH_F_ACCOUNT_NAME, "会计科目名称", S_CONTAINS},
+    {VOUCH_F_ACCOUNT_NAME, "科目全名", S_CONTAINS},
+
+    {VOUCH_F_FUNC_CODE, "功能分类科目", S_CONTAINS},
+    {VOUCH_F_FUNC_CODE, "支出功能分类科目", S_CONTAINS},
+    {VOUCH_F_FUNC_CODE, "功能分类", S_CONTAINS},
+    {VOUCH_F_FUNC_CODE, "功能科目", S_CONTAINS},
+    {VOUCH_F_FUNC_CODE, "预算科目", S_CONTAINS},
+
+    {VOUCH_F_ECON_CODE, "经济分类科目", S_CONTAINS},
+    {VOUCH_F_ECON_CODE, "部门经济分类", S_CONTAINS},
+    {VOUCH_F_ECON_CODE, "支出经济分类科目", S_CONTAINS},
+    {VOUCH_F_ECON_CODE, "经济分类", S_CONTAINS},
+    {VOUCH_F_ECON_CODE, "经济科目", S_CONTAINS},
+
+    {VOUCH_F_DEBIT, "借方金额", S_CONTAINS},
+    {VOUCH_F_DEBIT, "借方", S_EXACT},
+    {VOUCH_F_DEBIT, "借方发生额", S_CONTAINS},
+    {VOUCH_F_DEBIT, "借方-本币", S_CONTAINS},
+    {VOUCH_F_DEBIT, "借方(本币)", S_CONTAINS},
+    {VOUCH_F_DEBIT, "本币借方", S_CONTAINS},
+    {VOUCH_F_CREDIT, "贷方金额", S_CONTAINS},
+    {VOUCH_F_CREDIT, "贷方", S_EXACT},
+    {VOUCH_F_CREDIT, "贷方发生额", S_CONTAINS},
+    {VOUCH_F_CREDIT, "贷方-本币", S_CONTAINS},
+    {VOUCH_F_CREDIT, "贷方(本币)", S_CONTAINS},
+    {VOUCH_F_CREDIT, "本币贷方", S_CONTAINS},
+
+    {VOUCH_F_DIRECTION, "方向", S_EXACT},
+    {VOUCH_F_DIRECTION, "借贷方向", S_CONTAINS},
+    {VOUCH_F_DIRECTION, "借贷", S_EXACT},
+    {VOUCH_F_AMOUNT, "金额", S_CONTAINS},
+    {VOUCH_F_AMOUNT, "发生额", S_CONTAINS},
+
+    {VOUCH_F_INDICATOR, "预算指标", S_CONTAINS},
+    {VOUCH_F_INDICATOR, "指标名称", S_CONTAINS},
+    {VOUCH_F_INDICATOR, "指标", S_EXACT},
+    {VOUCH_F_INDICATOR, "用款指标", S_CONTAINS},
+    {VOUCH_F_INDICATOR, "预算项目", S_CONTAINS},
+
+    {VOUCH_F_DEPARTMENT, "部门", S_EXACT},
+    {VOUCH_F_DEPARTMENT, "部门名称", S_CONTAINS},
+    {VOUCH_F_DEPARTMENT, "核算部门", S_CONTAINS},
+
+    {VOUCH_F_PROJECT, "项目", S_EXACT},
+    {VOUCH_F_PROJECT, "项目名称", S_CONTAINS},
+
+    {VOUCH_F_CLAIMANT, "报销人", S_CONTAINS},
+    {VOUCH_F_CLAIMANT, "申请人", S_CONTAINS},
+    {VOUCH_F_CLAIMANT, "借款人", S_CONTAINS},
+
+    {VOUCH_F_PAYEE, "收款人", S_CONTAINS},
+    {VOUCH_F_PAYEE, "收款人全称", S_CONTAINS},
+    {VOUCH_F_PAYEE, "收款人名称", S_CONTAINS},
+    {VOUCH_F_PAYEE, "收款单位", S_CONTAINS},
+    {VOUCH_F_PAYEE, "收款方", S_CONTAINS},
+    {VOUCH_F_PAYEE, "收款账户名称", S_CONTAINS},
+    {VOUCH_F_PAYEE, "收款人账户名称", S_CONTAINS},
+    {VOUCH_F_PAYEE_ACCOUNT, "收款账号", S_CONTAINS},
+    {VOUCH_F_PAYEE_ACCOUNT, "收款人账号", S_CONTAINS},
+    {VOUCH_F_PAYEE_ACCOUNT, "收款账户", S_CONTAINS},
+    {VOUCH_F_PAYEE_ACCOUNT, "收款人账户", S_CONTAINS},
+    {VOUCH_F_PAYEE_ACCOUNT, "收款人银行账号", S_CONTAINS},
+    {VOUCH_F_PAYEE_ACCOUNT, "收款银行账号", S_CONTAINS},
+
+    {VOUCH_F_COUNTERPARTY, "供应商", S_CONTAINS},
+    {VOUCH_F_COUNTERPARTY, "客商", S_CONTAINS},
+    {VOUCH_F_COUNTERPARTY, "往来单位", S_CONTAINS},
+    {VOUCH_F_COUNTERPARTY, "对方单位", S_CONTAINS},
+
+    {VOUCH_F_PAYMENT_METHOD, "结算方式", S_CONTAINS},
+    {VOUCH_F_PAYMENT_METHOD, "支付方式", S_CONTAINS},
+    {VOUCH_F_PAYMENT_METHOD, "付款方式", S_CONTAINS},
+
+    {VOUCH_F_PROCUREMENT_METHOD, "采购方式", S_CONTAINS},
+    {VOUCH_F_PROCUREMENT_METHOD, "采购渠道", S_CONTAINS},
+    {VOUCH_F_PROCUREMENT_METHOD, "政府采购方式", S_CONTAINS},
+    {VOUCH_F_PROCUREMENT_METHOD, "采购组织形式", S_CONTAINS},
+
+    {VOUCH_F_CONTRACT_NO, "合同编号", S_CONTAINS},
+    {VOUCH_F_CONTRACT_NO, "合同号", S_CONTAINS},
+
+    {VOUCH_F_INVOICE_NO, "发票号", S_CONTAINS},
+    {VOUCH_F_INVOICE_NO, "发票号码", S_CONTAINS},
+    {VOUCH_F_INVOICE_NO, "发票编号", S_CONTAINS},
+
+    {VOUCH_F_BUSINESS_DATE, "业务日期", S_CONTAINS},
+    {VOUCH_F_BUSINESS_DATE, "业务发生日期", S_CONTAINS},
+    {VOUCH_F_BUSINESS_DATE, "出差日期", S_CONTAINS},
+    {VOUCH_F_BUSINESS_DATE, "出差开始日期", S_CONTAINS},
+    {VOUCH_F_BUSINESS_DATE, "合同开始日期", S_CONTAINS},
+
+    {VOUCH_F_APPROVAL_DATE, "审批日期", S_CONTAINS},
+    {VOUCH_F_APPROVAL_DATE, "批准日期", S_CONTAINS},
+
+    {VOUCH_F_DOCUMENT_DATES, "单据日期", S_CONTAINS},
+    {VOUCH_F_DOCUMENT_DATES, "发票日期", S_CONTAINS},
+    {VOUCH_F_DOCUMENT_DATES, "开票日期", S_CONTAINS},
+
+    {VOUCH_F_ATTACHMENTS, "附件数", S_CONTAINS},
+    {VOUCH_F_ATTACHMENTS, "附单据数", S_CONTAINS},
+    {VOUCH_F_ATTACHMENTS, "附件张数", S_CONTAINS},
+
+    {VOUCH_F_PREPARER, "制单人", S_CONTAINS},
+    {VOUCH_F_PREPARER, "制单", S_EXACT},
+    {VOUCH_F_PREPARER, "制单员", S_CONTAINS},
+};
+
+/* Words that keep a header away from a field whatever alias it contains:
+ * 指标文号 names the budget document, not the indicator; 余额方向 is the
+ * balance's side; 收款人开户银行 is a bank, not the payee; 对方科目 is the
+ * other side of the entry. */
+static const struct {
+    vouch_csv_field_t field;
+    const char *word;
+} s_vetoes[] = {
+    {VOUCH_F_INDICATOR, "文号"},
+    {VOUCH_F_DIRECTION, "余额"},
+    {VOUCH_F_PAYEE, "开户"},
+    {VOUCH_F_PAYEE, "银行"},
+    {VOUCH_F_ACCOUNT_CODE, "对方"},
+    {VOUCH_F_ACCOUNT_NAME, "对方"},
+};
+
+/* Summary cells that mark a total, not a line (VOUCHER-FORMAT.md). */
+static const char *const s_summary_rows[] = {
+    "期初余额", "本日合计", "本月合计", "本期合计", "本年累计",
+    "承前页", "过次页", "合计", "小计", "总计",
+};
+static const char *const s_total_words[] = {"合计", "总计", "累计"};
+
+#define S_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------------- */
+
+/* A record's cells: borrowed pointers, each NUL-terminated at len. */
+typedef struct {
+    const char **cell;
+    const size_t *len;
+    int n;
+    long line;
+} s_row_t;
+
+/* A record kept until the header is known. */
+typedef struct {
+    char *data;
+    const char **cell;
+    size_t *len;
+    int n;
+    long line;
+} s_saved_t;
+
+typedef enum { S_PHASE_BOM, S_PHASE_SNIFF, S_PHASE_PARSE, S_PHASE_DONE, S_PHASE_FAILED } s_phase_t;
+
+struct vouch_csv_import_t {
+    char *file_name;
+    char *org_override;
+    size_t max_field;
+    size_t max_line;
+    long max_lines;
+    vouch_csv_line_fn *fn;
+    void *arg;
+
+    s_phase_t phase;
+    unsigned char bom[3];
+    size_t bom_len;
+    vouch_buf_t sniff;
+    size_t sniff_scan;  /* bytes of the sniff window looked at */
+    size_t sniff_start; /* where the line being looked at starts */
+    int sniff_lines;    /* complete non-blank lines seen */
+    unsigned char delim;
+
+    struct csv_parser csv;
+    long line;       /* physical line of the bytes now in libcsv */
+    bool prev_cr;    /* the last byte fed was '\r' (for CR LF) */
+    long rec_line;   /* line the current record starts on, 0 before it starts */
+    long field_line; /* line the current field starts on */
+
+    /* the current record */
+    vouch_buf_t cells;
+    size_t *off;
+    size_t *len;
+    const char **ptr;
+    int n;
+    int cap;
+    size_t rec_bytes;
+
+    /* before the header */
+    s_saved_t pre[S_HEADER_SCAN];
+    int npre;
+
+    /* the header */
+    bool have_header;
+    long header_line;
+    int ncols;
+    char **col_name;  /* as written (libcsv has trimmed it), for errors */
+    char **col_key;   /* NFKC'd and made unique, for extra_json */
+    int *col_field;   /* the field, or -1 for a column kept in extra_json */
+    int fcol[VOUCH_F_COUNT];
+    uint64_t fields;
+    bool payee_from_counterparty;
+    bool amount_by_direction;
+    char *title_org;
+
+    /* the voucher run the last line belonged to */
+    bool have_prev;
+    char *prev_org;
+    char prev_word[S_WORD_SZ];
+    int32_t prev_no;
+    int prev_year;
+    int prev_period;
+    int32_t line_no;
+    int64_t seq;
+
+    vouch_csv_import_stats_t stats;
+    vouch_error_t err;
+};
+
+/* ---------------------------------------------------------------------------
+ * Small text helpers */
+
+static bool s_ascii_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* blank: only ASCII white space, U+3000 or U+00A0 */
+static bool s_blank(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s_ascii_space((unsigned char)s[i]))
+            i++;
+        else if (len - i >= 3 && memcmp(s + i, "\xe3\x80\x80", 3) == 0)
+            i += 3;
+        else if (len - i >= 2 && memcmp(s + i, "\xc2\xa0", 2) == 0)
+            i += 2;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* Copy src into dst[size] cutting only between UTF-8 characters. */
+static void s_copy_utf8(char *dst, size_t size, const char *src, size_t len)
+{
+    if (size == 0)
+        return;
+    if (len >= size) {
+        len = size - 1;
+        while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+            len--;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+/* A cell for an error message: at most S_QUOTE_MAX bytes, whole characters,
+ * control characters shown as '?' so a binary cell cannot garble a log. */
+static void s_quote(char *out, size_t size, const char *cell, size_t len)
+{
+    bool cut = len > S_QUOTE_MAX;
+    s_copy_utf8(out, size < S_QUOTE_MAX + 1 ? size : S_QUOTE_MAX + 1, cell, len);
+    for (char *p = out; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    if (cut && strlen(out) + 4 < size)
+        strcat(out, "...");
+}
+
+static bool s_contains_any(const char *s, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strstr(s, words[i]))
+            return true;
+    return false;
+}
+
+static bool s_equals_any(const char *s, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, words[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Remove every occurrence of pat from s, in place. */
+static void s_remove_all(char *s, const char *pat)
+{
+    size_t n = strlen(pat);
+    char *p;
+    while ((p = strstr(s, pat)) != NULL)
+        memmove(p, p + n, strlen(p + n) + 1);
+}
+
+/* ---------------------------------------------------------------------------
+ * Header mapping */
+
+static bool s_vetoed(vouch_csv_field_t field, const char *header)
+{
+    for (size_t i = 0; i < S_COUNT(s_vetoes); i++)
+        if (s_vetoes[i].field == field && strstr(header, s_vetoes[i].word))
+            return true;
+    return false;
+}
+
+int vouch_csv_header_field(const char *header)
+{
+    if (!header)
+        return -1;
+    char *h = vouch_text_fold(header);
+    if (!h)
+        return -1;
+    s_remove_all(h, "*");
+    s_remove_all(h, "(元)");
+
+    int field = -1;
+    for (size_t i = 0; i < S_COUNT(s_aliases); i++)
+        if (strcmp(h, s_aliases[i].alias) == 0 && !s_vetoed(s_aliases[i].field, h)) {
+            field = (int)s_aliases[i].field;
+            goto done;
+        }
+
+    /* the longest alias inside the header: 支出经济分类科目 over 经济分类 */
+    size_t best = 0;
+    for (size_t i = 0; i < S_COUNT(s_aliases); i++) {
+        if (s_aliases[i].match == S_EXACT)
+            continue;
+        size_t n = strlen(s_aliases[i].alias);
+        if (n > best && strstr(h, s_aliases[i].alias) && !s_vetoed(s_aliases[i].field, h)) {
+            best = n;
+            field = (int)s_aliases[i].field;
+        }
+    }
+done:
+    free(h);
+    return field;
+}
+
+/* ---------------------------------------------------------------------------
+ * Errors */
+
+/* The column's name for an error: its header as written once the header is
+ * known, else its 1-based position. */
+static uint64_t s_row_fields(const s_row_t *row);
+static int s_popcount(uint64_t v);
+static s_row_t s_saved_row(const s_saved_t *r);
+
+static void s_column_name(const vouch_csv_import_t *self, int col, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (col < 0)
+        return;
+    if (self->have_header) {
+        if (col < self->ncols && self->col_name[col][0]) {
+            s_copy_utf8(out, size, self->col_name[col], strlen(self->col_name[col]));
+            return;
+        }
+    } else {
+        /* an error before the header was settled (a short file, or one of the
+         * first 20 records): name the column by the best header so far */
+        int best = -1, best_score = 2;
+        for (int i = 0; i < self->npre; i++) {
+            s_row_t row = s_saved_row(&self->pre[i]);
+            int score = s_popcount(s_row_fields(&row));
+            if (score > best_score) {
+                best = i;
+                best_score = score;
+            }
+        }
+        if (best >= 0 && col < self->pre[best].n && self->pre[best].len[col] > 0) {
+            s_copy_utf8(out, size, self->pre[best].cell[col], self->pre[best].len[col]);
+            return;
+        }
+    }
+    snprintf(out, size, "%d", col + 1);
+}
+
+static int s_fail(vouch_csv_import_t *self, long line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int s_fail(vouch_csv_import_t *self, long line, int col, const char *fmt, ...)
+{
+    if (self->phase == S_PHASE_FAILED)
+        return -1; /* the first error is the one to report */
+    vouch_error_clear(&self->err);
+    if (self->file_name)
+        s_copy_utf8(self->err.file, sizeof self->err.file, self->file_name,
+                    strlen(self->file_name));
+    self->err.line = line;
+    s_column_name(self, col, self->err.column, sizeof self->err.column);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(self->err.text, sizeof self->err.text, fmt, ap);
+    va_end(ap);
+    self->phase = S_PHASE_FAILED;
+    return -1;
+}
+
+/* "\"12,3a4.00\" is not an amount" with the cell as written */
+static int s_fail_cell(vouch_csv_import_t *self, const s_row_t *row, int col, const char *what)
+{
+    char q[S_QUOTE_MAX + 8];
+    s_quote(q, sizeof q, row->cell[col], row->len[col]);
+    return s_fail(self, row->line, col, "\"%s\" is not %s", q, what);
+}
+
+/* ---------------------------------------------------------------------------
+ * Cell shapes */
+
+static bool s_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A code: digits, with single dots between digit groups (5001.01). */
+static size_t s_code_len(const char *s)
+{
+    size_t i = 0;
+    while (s_is_digit(s[i]) || (s[i] == '.' && i > 0 && s_is_digit(s[i - 1]) && s_is_digit(s[i + 1])))
+        i++;
+    return i;
+}
+
+static bool s_name_separator(char c)
+{
+    return c == ' ' || c == '-' || c == '_' || c == ':' || c == '/' || c == '|' || c == '.' ||
+           c == '\t';
+}
+
+/* Split a code-and-name cell (NFKC'd): "30217 公务接待费", "30217-公务接待费",
+ * "[30217]公务接待费", "【30217】公务接待费", "id##30217##公务接待费". Returns
+ * true and the parts when the cell has that shape; a bare code is not split. */
+static bool s_split_code(const char *s, const char **code, size_t *code_len, const char **name)
+{
+    const char *hash = strstr(s, "##");
+    if (hash) {
+        /* 金蝶 style: the first part that is a code, then the name */
+        const char *part = s;
+        for (;;) {
+            const char *end = strstr(part, "##");
+            size_t plen = end ? (size_t)(end - part) : strlen(part);
+            if (plen > 0 && s_code_len(part) == plen) {
+                *code = part;
+                *code_len = plen;
+                *name = end ? end + 2 : part + plen;
+                return true;
+            }
+            if (!end)
+                return false;
+            part = end + 2;
+        }
+    }
+
+    const char *close = NULL;
+    size_t open_len = 0;
+    if (s[0] == '[') {
+        open_len = 1;
+        close = "]";
+    } else if (strncmp(s, "【", strlen("【")) == 0) {
+        open_len = strlen("【");
+        close = "】";
+    }
+    if (close) {
+        const char *in = s + open_len;
+        size_t n = s_code_len(in);
+        if (n == 0 || strncmp(in + n, close, strlen(close)) != 0)
+            return false;
+        *code = in;
+        *code_len = n;
+        *name = in + n + strlen(close);
+        return true;
+    }
+
+    size_t n = s_code_len(s);
+    if (n == 0 || s[n] == '\0')
+        return false;
+    const char *p = s + n;
+    while (s_name_separator(*p))
+        p++;
+    /* "2080101 30217" is two codes, not a code and a name */
+    if (*p == '\0' || s_is_digit(*p))
+        return false;
+    *code = s;
+    *code_len = n;
+    *name = p;
+    return true;
+}
+
+/* The period of a 期间 cell: "1", "01", "2022-01", "2022年1期", "202201",
+ * "第1期", "1月". 1..16 (13-16 are the adjusting periods), or -1. */
+static int s_parse_period(const char *s)
+{
+    static const char *const allowed[] = {"年", "期", "月", "份", "第", "度"};
+    int value = -1, run_len = 0, last = -1, last_len = 0;
+    for (const char *p = s; *p;) {
+        if (s_is_digit(*p)) {
+            value = run_len == 0 ? 0 : value;
+            if (run_len < 9)
+                value = value * 10 + (*p - '0');
+            run_len++;
+            last = value;
+            last_len = run_len;
+            p++;
+            continue;
+        }
+        run_len = 0;
+        if (*p == '-' || *p == '/' || *p == '.' || *p == ' ') {
+            p++;
+            continue;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < S_COUNT(allowed) && k == 0; i++)
+            if (strncmp(p, allowed[i], strlen(allowed[i])) == 0)
+                k = strlen(allowed[i]);
+        if (k == 0)
+            return -1;
+        p += k;
+    }
+    if (last_len == 6)
+        last %= 100; /* 202201 */
+    else if (last_len > 2)
+        return -1;
+    return last >= 1 && last <= 16 ? last : -1;
+}
+
+/* 1 debit, 2 credit, 0 blank, -1 not a direction */
+static int s_parse_direction(const char *s)
+{
+    static const char *const debit[] = {"借", "借方", "d", "dr", "debit", "1", "j"};
+    static const char *const credit[] = {"贷", "贷方", "c", "cr", "credit", "0", "-1"};
+    char buf[16];
+    size_t n = strlen(s);
+    if (n == 0)
+        return 0;
+    if (n >= sizeof buf)
+        return -1;
+    for (size_t i = 0; i <= n; i++)
+        buf[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    if (s_equals_any(buf, debit, S_COUNT(debit)))
+        return 1;
+    if (s_equals_any(buf, credit, S_COUNT(credit)))
+        return 2;
+    return -1;
+}
+
+/* 附件数: "3", "03", "3张", "3.0" (a number that went through Excel).
+ * VOUCH_ATTACH_UNKNOWN when blank; -2 when it is not a count. */
+static int32_t s_parse_attachments(const char *s)
+{
+    if (!*s)
+        return VOUCH_ATTACH_UNKNOWN;
+    int64_t v = 0;
+    const char *p = s;
+    if (!s_is_digit(*p))
+        return -2;
+    while (s_is_digit(*p)) {
+        v = v * 10 + (*p - '0');
+        if (v > 1000000)
+            return -2;
+        p++;
+    }
+    if (*p == '.') {
+        p++;
+        if (!s_is_digit(*p))
+            return -2;
+        while (*p == '0')
+            p++;
+    }
+    while (*p == ' ')
+        p++;
+    if (strcmp(p, "张") == 0 || strcmp(p, "份") == 0)
+        p += strlen(p);
+    return *p == '\0' ? (int32_t)v : -2;
+}
+
+/* Dates in a list cell, in cell order, into *out (the caller frees). Room for
+ * one more date than there are separators, since that bounds the parts. */
+static int s_parse_dates(const char *s, int32_t **out, int *n)
+{
+    int room = 1;
+    for (const char *p = s; *p; p++)
+        if (*p == ';' || *p == ',' || strncmp(p, "、", strlen("、")) == 0 ||
+            strncmp(p, "；", strlen("；")) == 0 || strncmp(p, "，", strlen("，")) == 0)
+            room++;
+    *out = vouch_malloc(sizeof **out * (size_t)room);
+    if (vouch_date_parse_list(s, strlen(s), *out, room, n) != 0) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* The unit a title row names: "汨罗市人力资源和社会保障局序时账" or
+ * "编制单位：永州市人力资源和社会保障局". New string, or NULL. */
+static char *s_title_org(const s_row_t *row)
+{
+    static const char *const labels[] = {"编制单位:", "核算单位:", "单位名称:", "单位:"};
+    static const char *const not_units[] = {"元", "万元", "人民币元", "人民币"};
+    static const char *const books[] = {"序时账", "明细账", "日记账", "凭证", "总账"};
+    static const char *const trailing[] = {"年", "度", "月", "份", "至", "第", "期", "(", ")",
+                                           "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    int nonblank = 0;
+    for (int i = 0; i < row->n; i++)
+        nonblank += !s_blank(row->cell[i], row->len[i]);
+
+    for (int i = 0; i < row->n; i++) {
+        char *t = vouch_text_nfkc(row->cell[i], row->len[i]);
+        if (!t)
+            continue;
+        for (size_t k = 0; k < S_COUNT(labels); k++) {
+            size_t ln = strlen(labels[k]);
+            if (strncmp(t, labels[k], ln) != 0)
+                continue;
+            /* "单位:XX局  期间:2022年1月": the unit runs to the next space */
+            char *v = t + ln;
+            while (*v == ' ')
+                v++;
+            v[strcspn(v, " \t")] = '\0';
+            if (*v && !s_equals_any(v, not_units, S_COUNT(not_units))) {
+                char *org = vouch_strdup(v);
+                free(t);
+                return org;
+            }
+            break;
+        }
+        free(t);
+
+        if (nonblank != 1 || s_blank(row->cell[i], row->len[i]))
+            continue;
+        char *f = vouch_text_fold(row->cell[i]);
+        if (!f)
+            continue;
+        for (size_t k = 0; k < S_COUNT(books); k++) {
+            if (!vouch_text_ends_with(f, books[k]))
+                continue;
+            f[strlen(f) - strlen(books[k])] = '\0';
+            /* "...局2022年度" -> "...局" */
+            for (bool cut = true; cut;) {
+                cut = false;
+                for (size_t j = 0; j < S_COUNT(trailing); j++)
+                    if (vouch_text_ends_with(f, trailing[j]) && strlen(f) > strlen(trailing[j])) {
+                        f[strlen(f) - strlen(trailing[j])] = '\0';
+                        cut = true;
+                    }
+            }
+            if (vouch_text_length(f) >= 2)
+                return f;
+            break;
+        }
+        free(f);
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * The header */
+
+static uint64_t s_row_fields(const s_row_t *row)
+{
+    uint64_t mask = 0;
+    for (int i = 0; i < row->n; i++) {
+        if (s_blank(row->cell[i], row->len[i]))
+            continue;
+        int f = vouch_csv_header_field(row->cell[i]);
+        if (f >= 0)
+            mask |= 1ull << f;
+    }
+    return mask;
+}
+
+static int s_popcount(uint64_t v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+static void s_set_header(vouch_csv_import_t *self, const s_row_t *row)
+{
+    int n = row->n;
+    self->have_header = true;
+    self->header_line = row->line;
+    self->ncols = n;
+    self->col_name = vouch_calloc((size_t)n, sizeof *self->col_name);
+    self->col_key = vouch_calloc((size_t)n, sizeof *self->col_key);
+    self->col_field = vouch_calloc((size_t)n, sizeof *self->col_field);
+
+    for (int i = 0; i < n; i++) {
+        self->col_name[i] = vouch_strndup(row->cell[i], row->len[i]);
+        int f = s_blank(row->cell[i], row->len[i]) ? -1 : vouch_csv_header_field(row->cell[i]);
+        /* the first column of a field wins; a second one is kept as extra */
+        if (f >= 0 && self->fcol[f] < 0) {
+            self->fcol[f] = i;
+            self->fields |= 1ull << f;
+            self->stats.columns_mapped++;
+            self->col_field[i] = f;
+        } else {
+            self->col_field[i] = -1;
+        }
+
+        /* extra_json keys: the header as NFKC'd, unique within the file */
+        char *base = vouch_text_nfkc(row->cell[i], row->len[i]);
+        if (!base || !base[0]) {
+            free(base);
+            base = vouch_asprintf("column %d", i + 1);
+        }
+        char *key = vouch_strdup(base);
+        for (int k = 2;; k++) {
+            bool taken = false;
+            for (int j = 0; j < i && !taken; j++)
+                taken = strcmp(self->col_key[j], key) == 0;
+            if (!taken)
+                break;
+            free(key);
+            key = vouch_asprintf("%s_%d", base, k);
+        }
+        free(base);
+        self->col_key[i] = key;
+    }
+    self->stats.columns = n;
+
+    if (self->fcol[VOUCH_F_PAYEE] < 0 && self->fcol[VOUCH_F_COUNTERPARTY] >= 0) {
+        self->payee_from_counterparty = true;
+        self->fields |= 1ull << VOUCH_F_PAYEE;
+    }
+    if (self->fcol[VOUCH_F_DEBIT] < 0 && self->fcol[VOUCH_F_CREDIT] < 0 &&
+        self->fcol[VOUCH_F_AMOUNT] >= 0 && self->fcol[VOUCH_F_DIRECTION] >= 0) {
+        /* one amount and its side: the line still has a debit and a credit */
+        self->amount_by_direction = true;
+        self->fields |= 1ull << VOUCH_F_DEBIT | 1ull << VOUCH_F_CREDIT;
+    }
+}
+
+/* The columns a line cannot be built without. */
+static int s_check_header(vouch_csv_import_t *self)
+{
+    long l = self->header_line;
+    if (self->fcol[VOUCH_F_VOUCHER_DATE] < 0)
+        return s_fail(self, l, -1, "no voucher date column (凭证日期)");
+    if (self->fcol[VOUCH_F_VOUCHER_NO] < 0)
+        return s_fail(self, l, -1, "no voucher number column (凭证号)");
+    if (self->fcol[VOUCH_F_DEBIT] < 0 && self->fcol[VOUCH_F_CREDIT] < 0 &&
+        !self->amount_by_direction)
+        return s_fail(self, l, -1, "no amount columns (借方金额 and 贷方金额, or 方向 and 金额)");
+    if (self->fcol[VOUCH_F_ORG] < 0 && !self->org_override && !self->title_org)
+        return s_fail(self, l, -1, "no unit: the file has no 单位 column and no --org was given");
+    return 0;
+}
+
+static int s_data_row(vouch_csv_import_t *self, const s_row_t *row);
+
+static void s_saved_free(s_saved_t *r)
+{
+    free(r->data);
+    free(r->cell);
+    free(r->len);
+    memset(r, 0, sizeof *r);
+}
+
+static s_row_t s_saved_row(const s_saved_t *r)
+{
+    s_row_t row = {r->cell, r->len, r->n, r->line};
+    return row;
+}
+
+/* Pick the header among the saved records, then read the records after it. */
+static int s_choose_header(vouch_csv_import_t *self)
+{
+    int rc = -1;
+    int best = -1, best_score = 0;
+    for (int i = 0; i < self->npre; i++) {
+        s_row_t row = s_saved_row(&self->pre[i]);
+        int score = s_popcount(s_row_fields(&row));
+        if (score > best_score) {
+            best = i;
+            best_score = score;
+        }
+    }
+    if (best_score < 3) {
+        s_fail(self, 0, -1, "no header row: no row among the first %d names at least three "
+                            "known columns", S_HEADER_SCAN);
+        goto free_saved;
+    }
+
+    s_row_t header = s_saved_row(&self->pre[best]);
+    if (!(s_row_fields(&header) & 1ull << VOUCH_F_ORG) && !self->org_override)
+        for (int i = 0; i < best && !self->title_org; i++) {
+            s_row_t title = s_saved_row(&self->pre[i]);
+            self->title_org = s_title_org(&title);
+        }
+    s_set_header(self, &header);
+    if (s_check_header(self) != 0)
+        goto free_saved;
+    for (int i = best + 1; i < self->npre; i++) {
+        s_row_t row = s_saved_row(&self->pre[i]);
+        if (s_data_row(self, &row) != 0)
+            goto free_saved;
+    }
+    rc = 0;
+free_saved:
+    for (int i = 0; i < self->npre; i++)
+        s_saved_free(&self->pre[i]);
+    self->npre = 0;
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Data lines */
+
+/* The normalised cell of a field, "" when the file has no such column. */
+static const char *s_cell(const vouch_csv_import_t *self, const s_row_t *row, char **norm,
+                          vouch_csv_field_t f)
+{
+    int c = self->fcol[f];
+    return c >= 0 && c < row->n ? norm[c] : "";
+}
+
+/* Columns whose value went into no field: kept in extra_json. */
+static bool s_col_is_extra(const vouch_csv_import_t *self, int col)
+{
+    if (col >= self->ncols)
+        return true;
+    switch (self->col_field[col]) {
+    case -1:
+        return true;
+    case VOUCH_F_COUNTERPARTY:
+        return !self->payee_from_counterparty;
+    case VOUCH_F_DIRECTION:
+    case VOUCH_F_AMOUNT:
+        return !self->amount_by_direction;
+    default:
+        return false;
+    }
+}
+
+static char *s_extra_json(const vouch_csv_import_t *self, const s_row_t *row, char **norm)
+{
+    json_t *obj = NULL;
+    for (int i = 0; i < row->n; i++) {
+        if (!norm[i][0] || !s_col_is_extra(self, i))
+            continue;
+        char tmp[32];
+        const char *key = tmp;
+        if (i < self->ncols)
+            key = self->col_key[i];
+        else
+            snprintf(tmp, sizeof tmp, "column %d", i + 1);
+        if (!obj)
+            obj = json_object();
+        json_object_set_new(obj, key, json_string(norm[i]));
+    }
+    if (!obj)
+        return vouch_strdup("{}");
+    char *dumped = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    if (!dumped)
+        abort(); /* every string was checked UTF-8: only exhaustion is left */
+    char *out = vouch_strdup(dumped);
+    free(dumped);
+    return out;
+}
+
+/* Earliest date of a date-list cell into *day (VOUCH_DATE_NONE when blank). */
+static int s_earliest(vouch_csv_import_t *self, const s_row_t *row, char **norm,
+                      vouch_csv_field_t f, int32_t *day)
+{
+    *day = VOUCH_DATE_NONE;
+    const char *cell = s_cell(self, row, norm, f);
+    if (!*cell)
+        return 0;
+    int32_t *dates = NULL;
+    int n = 0;
+    if (s_parse_dates(cell, &dates, &n) != 0)
+        return s_fail_cell(self, row, self->fcol[f], "a date");
+    for (int i = 0; i < n; i++)
+        if (*day == VOUCH_DATE_NONE || dates[i] < *day)
+            *day = dates[i];
+    free(dates);
+    return 0;
+}
+
+/* Strings a line's text pointers may point to besides the normalised cells. */
+typedef struct {
+    char *s[8];
+    int n;
+} s_owned_t;
+
+static const char *s_own(s_owned_t *o, char *s)
+{
+    o->s[o->n++] = s;
+    return s;
+}
+
+/* A code column's cell: "30217 公务接待费" gives code 30217; for the account
+ * code the name goes to account_name when the file has no name column. */
+static void s_code_field(const vouch_csv_import_t *self, const char *cell, vouch_text_field_t tf,
+                         vouch_line_t *line, s_owned_t *owned)
+{
+    const char *code, *name;
+    size_t code_len;
+    bool name_wanted = tf == VOUCH_T_ACCOUNT_CODE && self->fcol[VOUCH_F_ACCOUNT_NAME] < 0;
+    if (s_split_code(cell, &code, &code_len, &name)) {
+        line->text[tf] = s_own(owned, vouch_strndup(code, code_len));
+        if (name_wanted)
+            line->text[VOUCH_T_ACCOUNT_NAME] = name;
+        return;
+    }
+    if (name_wanted && *cell && !strpbrk(cell, "0123456789")) {
+        /* a 科目 column holding only names: a name is not a code */
+        line->text[VOUCH_T_ACCOUNT_NAME] = cell;
+        return;
+    }
+    line->text[tf] = cell;
+}
+
+static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
+{
+    int rc = -1;
+    char **norm = vouch_calloc((size_t)row->n + 1, sizeof *norm);
+    s_owned_t owned = {{0}, 0};
+    char *extra = NULL;
+    for (int i = 0; i < row->n; i++) {
+        norm[i] = vouch_text_nfkc(row->cell[i], row->len[i]);
+        if (!norm[i]) /* cells were checked UTF-8 as they arrived */
+            norm[i] = vouch_strdup("");
+    }
+#define S_CELL(f) s_cell(self, row, norm, VOUCH_F_##f)
+#define S_COL(f) (self->fcol[VOUCH_F_##f])
+
+    /* totals rows: 合计 in the summary, or in the first cell of the row */
+    const char *first = "";
+    for (int i = 0; i < row->n && !*first; i++)
+        first = norm[i];
+    char *fsum = vouch_text_fold(S_CELL(SUMMARY));
+    char *ffirst = vouch_text_fold(first);
+    bool drop = s_equals_any(fsum, s_summary_rows, S_COUNT(s_summary_rows)) ||
+                s_equals_any(ffirst, s_summary_rows, S_COUNT(s_summary_rows)) ||
+                (!*S_CELL(VOUCHER_DATE) && !*S_CELL(VOUCHER_NO) &&
+                 s_contains_any(fsum, s_total_words, S_COUNT(s_total_words)));
+    free(fsum);
+    free(ffirst);
+    if (drop) {
+        self->stats.dropped++;
+        rc = 0;
+        goto done;
+    }
+    if (self->max_lines > 0 && self->stats.lines >= self->max_lines) {
+        s_fail(self, row->line, -1, "more than %ld lines", self->max_lines);
+        goto done;
+    }
+
+    vouch_line_t line;
+    memset(&line, 0, sizeof line);
+    for (int t = 0; t < VOUCH_T_COUNT; t++)
+        line.text[t] = "";
+
+    const char *org = S_CELL(ORG);
+    if (!*org)
+        org = self->org_override ? self->org_override : self->title_org;
+    if (!org) {
+        s_fail(self, row->line, S_COL(ORG), "blank unit and no --org was given");
+        goto done;
+    }
+
+    const char *date = S_CELL(VOUCHER_DATE);
+    if (!*date) {
+        s_fail(self, row->line, S_COL(VOUCHER_DATE), "blank voucher date");
+        goto done;
+    }
+    if (vouch_date_parse(date, strlen(date), &line.voucher_date) != 0) {
+        s_fail_cell(self, row, S_COL(VOUCHER_DATE), "a date");
+        goto done;
+    }
+    int year, month;
+    vouch_date_to_ymd(line.voucher_date, &year, &month, NULL);
+    line.fiscal_year = (int16_t)year;
+    line.period = (int16_t)month;
+    if (*S_CELL(PERIOD)) {
+        int p = s_parse_period(S_CELL(PERIOD));
+        if (p < 0) {
+            s_fail_cell(self, row, S_COL(PERIOD), "an accounting period");
+            goto done;
+        }
+        line.period = (int16_t)p;
+    }
+
+    const char *no_cell = S_CELL(VOUCHER_NO), *word_cell = S_CELL(VOUCHER_WORD);
+    char word[S_WORD_SZ], no_word[S_WORD_SZ];
+    if (!*no_cell) {
+        s_fail(self, row->line, S_COL(VOUCHER_NO), "blank voucher number");
+        goto done;
+    }
+    if (vouch_voucher_no_parse(no_cell, no_word, sizeof no_word, &line.voucher_no) != 0) {
+        s_fail_cell(self, row, S_COL(VOUCHER_NO), "a voucher number");
+        goto done;
+    }
+    if (*word_cell) {
+        vouch_voucher_word_clean(word_cell, word, sizeof word);
+        line.text[VOUCH_T_VOUCHER_RAW] =
+            no_word[0] ? no_cell : s_own(&owned, vouch_asprintf("%s %s", word_cell, no_cell));
+    } else {
+        memcpy(word, no_word, sizeof word);
+        line.text[VOUCH_T_VOUCHER_RAW] = no_cell;
+    }
+
+    if (self->amount_by_direction) {
+        int64_t amount;
+        const char *a = S_CELL(AMOUNT);
+        if (vouch_money_parse(a, strlen(a), &amount) != 0) {
+            s_fail_cell(self, row, S_COL(AMOUNT), "an amount");
+            goto done;
+        }
+        int dir = s_parse_direction(S_CELL(DIRECTION));
+        if (dir < 0 || (dir == 0 && amount != 0)) {
+            s_fail_cell(self, row, S_COL(DIRECTION), "a direction (借 or 贷)");
+            goto done;
+        }
+        line.debit = dir == 1 ? amount : 0;
+        line.credit = dir == 2 ? amount : 0;
+    } else {
+        const char *d = S_CELL(DEBIT), *c = S_CELL(CREDIT);
+        if (vouch_money_parse(d, strlen(d), &line.debit) != 0) {
+            s_fail_cell(self, row, S_COL(DEBIT), "an amount");
+            goto done;
+        }
+        if (vouch_money_parse(c, strlen(c), &line.credit) != 0) {
+            s_fail_cell(self, row, S_COL(CREDIT), "an amount");
+            goto done;
+        }
+    }
+
+    if (s_earliest(self, row, norm, VOUCH_F_BUSINESS_DATE, &line.business_date) != 0 ||
+        s_earliest(self, row, norm, VOUCH_F_APPROVAL_DATE, &line.approval_date) != 0)
+        goto done;
+
+    const char *docs = S_CELL(DOCUMENT_DATES);
+    if (*docs) {
+        int32_t *dates = NULL;
+        int n = 0;
+        if (s_parse_dates(docs, &dates, &n) != 0) {
+            s_fail_cell(self, row, S_COL(DOCUMENT_DATES), "a date");
+            goto done;
+        }
+        vouch_buf_t b;
+        vouch_buf_init(&b);
+        vouch_buf_puts(&b, "");
+        for (int i = 0; i < n; i++) {
+            char ymd[16];
+            if (i)
+                vouch_buf_putc(&b, ';');
+            vouch_buf_puts(&b, vouch_date_format(dates[i], ymd));
+        }
+        free(dates);
+        line.text[VOUCH_T_DOCUMENT_DATES] = s_own(&owned, b.data);
+    }
+
+    line.attachments = s_parse_attachments(S_CELL(ATTACHMENTS));
+    if (line.attachments == -2) {
+        s_fail_cell(self, row, S_COL(ATTACHMENTS), "an attachment count");
+        goto done;
+    }
+
+    line.text[VOUCH_T_ORG] = org;
+    line.text[VOUCH_T_VOUCHER_WORD] = word;
+    line.text[VOUCH_T_SRC_LINE_NO] = S_CELL(LINE_NO);
+    line.text[VOUCH_T_SUMMARY] = S_CELL(SUMMARY);
+    line.text[VOUCH_T_ACCOUNT_NAME] = S_CELL(ACCOUNT_NAME);
+    s_code_field(self, S_CELL(ACCOUNT_CODE), VOUCH_T_ACCOUNT_CODE, &line, &owned);
+    s_code_field(self, S_CELL(FUNC_CODE), VOUCH_T_FUNC_CODE, &line, &owned);
+    s_code_field(self, S_CELL(ECON_CODE), VOUCH_T_ECON_CODE, &line, &owned);
+    line.text[VOUCH_T_INDICATOR] = S_CELL(INDICATOR);
+    line.text[VOUCH_T_DEPARTMENT] = S_CELL(DEPARTMENT);
+    line.text[VOUCH_T_PROJECT] = S_CELL(PROJECT);
+    line.text[VOUCH_T_CLAIMANT] = S_CELL(CLAIMANT);
+    line.text[VOUCH_T_PAYEE] =
+        self->payee_from_counterparty ? S_CELL(COUNTERPARTY) : S_CELL(PAYEE);
+    line.text[VOUCH_T_PAYEE_ACCOUNT] = S_CELL(PAYEE_ACCOUNT);
+    line.text[VOUCH_T_PAYMENT_METHOD] = S_CELL(PAYMENT_METHOD);
+    line.text[VOUCH_T_PROCUREMENT_METHOD] = S_CELL(PROCUREMENT_METHOD);
+    line.text[VOUCH_T_CONTRACT_NO] = S_CELL(CONTRACT_NO);
+    line.text[VOUCH_T_INVOICE_NO] = S_CELL(INVOICE_NO);
+    line.text[VOUCH_T_PREPARER] = S_CELL(PREPARER);
+#undef S_CELL
+#undef S_COL
+
+    /* a voucher is (org, year, period, word, number); its lines are numbered
+     * afresh in file order whatever the export's own numbering */
+    bool same = self->have_prev && self->prev_year == line.fiscal_year &&
+                self->prev_period == line.period && self->prev_no == line.voucher_no &&
+                strcmp(self->prev_word, word) == 0 && strcmp(self->prev_org, org) == 0;
+    if (!same) {
+        free(self->prev_org);
+        self->prev_org = vouch_strdup(org);
+        memcpy(self->prev_word, word, sizeof word);
+        self->prev_year = line.fiscal_year;
+        self->prev_period = line.period;
+        self->prev_no = line.voucher_no;
+        self->have_prev = true;
+        self->line_no = 0;
+        self->stats.vouchers++;
+    }
+    line.line_no = ++self->line_no;
+    line.seq = ++self->seq;
+    line.file_line = row->line > INT32_MAX ? INT32_MAX : (int32_t)row->line;
+
+    extra = s_extra_json(self, row, norm);
+    if (self->fn) {
+        vouch_error_t cb_err;
+        vouch_error_clear(&cb_err);
+        if (self->fn(self->arg, &line, extra, &cb_err) != 0) {
+            /* the caller's reason, with the place filled in if it left it out */
+            if (!cb_err.text[0])
+                snprintf(cb_err.text, sizeof cb_err.text, "stopped by the line handler");
+            s_fail(self, cb_err.line ? cb_err.line : row->line, -1, "%s", cb_err.text);
+            if (cb_err.column[0])
+                memcpy(self->err.column, cb_err.column, sizeof self->err.column);
+            if (cb_err.file[0])
+                memcpy(self->err.file, cb_err.file, sizeof self->err.file);
+            goto done;
+        }
+    }
+    self->stats.lines++;
+    rc = 0;
+done:
+    free(extra);
+    for (int i = 0; i < owned.n; i++)
+        free(owned.s[i]);
+    for (int i = 0; i < row->n; i++)
+        free(norm[i]);
+    free(norm);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Records from libcsv */
+
+static void s_record_reset(vouch_csv_import_t *self)
+{
+    vouch_buf_reset(&self->cells);
+    self->n = 0;
+    self->rec_bytes = 0;
+    self->rec_line = 0;
+}
+
+static void s_save_record(vouch_csv_import_t *self, long line)
+{
+    s_saved_t *r = &self->pre[self->npre++];
+    r->data = vouch_malloc(self->cells.len + 1);
+    memcpy(r->data, self->cells.data ? self->cells.data : "", self->cells.len);
+    r->data[self->cells.len] = '\0';
+    r->cell = vouch_calloc((size_t)self->n + 1, sizeof *r->cell);
+    r->len = vouch_calloc((size_t)self->n + 1, sizeof *r->len);
+    for (int i = 0; i < self->n; i++) {
+        r->cell[i] = r->data + self->off[i];
+        r->len[i] = self->len[i];
+    }
+    r->n = self->n;
+    r->line = line;
+}
+
+static void s_end_record(vouch_csv_import_t *self)
+{
+    long line = self->rec_line ? self->rec_line : self->line;
+    bool blank = true;
+    for (int i = 0; i < self->n && blank; i++)
+        blank = s_blank(self->cells.data + self->off[i], self->len[i]);
+    if (blank) /* ",,,," rows and rows of spaces */
+        return;
+
+    if (!self->have_header) {
+        s_save_record(self, line);
+        if (self->npre == S_HEADER_SCAN)
+            s_choose_header(self);
+        return;
+    }
+    for (int i = 0; i < self->n; i++)
+        self->ptr[i] = self->cells.data + self->off[i];
+    s_row_t row = {self->ptr, self->len, self->n, line};
+    s_data_row(self, &row);
+}
+
+static void s_cb_field(void *s, size_t len, void *data)
+{
+    vouch_csv_import_t *self = data;
+    if (self->phase == S_PHASE_FAILED)
+        return;
+    if (self->rec_line == 0)
+        self->rec_line = self->line;
+    self->field_line = self->line; /* the next field starts after this delimiter */
+    const char *cell = s ? s : "";
+    long line = self->rec_line;
+    int col = self->n;
+
+    if (len > self->max_field) {
+        s_fail(self, line, col, "field longer than %zu bytes", self->max_field);
+        return;
+    }
+    if (self->rec_bytes + len + 1 > self->max_line) {
+        s_fail(self, line, col, "line longer than %zu bytes", self->max_line);
+        return;
+    }
+    if (memchr(cell, '\0', len)) {
+        s_fail(self, self->line, col, "NUL byte in the text (UTF-16 files are not read yet)");
+        return;
+    }
+    /* the decode step has made everything it knows UTF-8; what is left is an
+     * encoding vouch does not read yet */
+    if (!vouch_text_valid_utf8(cell, len)) {
+        s_fail(self, self->line, col, "not UTF-8 text (GBK/GB18030 files are not read yet)");
+        return;
+    }
+
+    if (self->n == self->cap) {
+        self->cap = self->cap ? self->cap * 2 : 32;
+        self->off = vouch_realloc(self->off, sizeof *self->off * (size_t)self->cap);
+        self->len = vouch_realloc(self->len, sizeof *self->len * (size_t)self->cap);
+        self->ptr = vouch_realloc(self->ptr, sizeof *self->ptr * (size_t)self->cap);
+    }
+    self->off[self->n] = self->cells.len;
+    self->len[self->n] = len;
+    vouch_buf_append(&self->cells, cell, len);
+    vouch_buf_putc(&self->cells, '\0');
+    self->n++;
+    self->rec_bytes += len + 1;
+}
+
+static void s_cb_row(int c, void *data)
+{
+    vouch_csv_import_t *self = data;
+    (void)c;
+    if (self->phase != S_PHASE_FAILED)
+        s_end_record(self);
+    s_record_reset(self);
+}
+
+/* The line the field now being read started on: after the last delimiter of
+ * the record, or where the record started. */
+static long s_open_field_line(const vouch_csv_import_t *self)
+{
+    if (self->n > 0)
+        return self->field_line;
+    return self->rec_line ? self->rec_line : self->line;
+}
+
+/* One piece (at most one line, at most S_PIECE bytes) into libcsv. */
+static int s_parse_piece(vouch_csv_import_t *self, const char *p, size_t n)
+{
+    size_t done = csv_parse(&self->csv, p, n, s_cb_field, s_cb_row, self);
+    if (self->phase == S_PHASE_FAILED)
+        return -1;
+    if (done != n) {
+        if (csv_error(&self->csv) == CSV_EPARSE)
+            return s_fail(self, self->line, self->n,
+                          "a quote inside an unquoted field, or text after a closing quote");
+        return s_fail(self, self->line, self->n, "csv parser: %s",
+                      csv_strerror(csv_error(&self->csv)));
+    }
+    if (self->csv.pstate != S_CSV_ROW_NOT_BEGUN && self->rec_line == 0)
+        self->rec_line = self->line;
+
+    /* libcsv grows a field without bound: stop it here, and say where a
+     * runaway quote began since that is the usual cause */
+    size_t pending = self->csv.entry_pos;
+    if (pending > self->max_field || self->rec_bytes + pending > self->max_line) {
+        bool field = pending > self->max_field;
+        long at = s_open_field_line(self);
+        if (self->csv.quoted)
+            return s_fail(self, at, self->n,
+                          "%s longer than %zu bytes (a quoted field opened on line %ld never "
+                          "closes?)",
+                          field ? "field" : "line", field ? self->max_field : self->max_line, at);
+        return s_fail(self, at, self->n, "%s longer than %zu bytes", field ? "field" : "line",
+                      field ? self->max_field : self->max_line);
+    }
+    return 0;
+}
+
+/* Bytes of UTF-8 text into libcsv, one physical line at a time so that
+ * callbacks know which line they are on. A line break is '\n', '\r' or
+ * "\r\n". */
+static int s_parse(vouch_csv_import_t *self, const char *data, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t lim = len - i > S_PIECE ? i + S_PIECE : len;
+        size_t j = i;
+        while (j < lim && data[j] != '\n' && data[j] != '\r')
+            j++;
+        bool brk = j < lim;
+        size_t end = brk ? j + 1 : j;
+        if (s_parse_piece(self, data + i, end - i) != 0)
+            return -1;
+        if (brk) {
+            bool after_cr = j == i && self->prev_cr;
+            if (data[j] == '\r' || !after_cr)
+                self->line++;
+            self->prev_cr = data[j] == '\r';
+        } else {
+            self->prev_cr = false;
+        }
+        i = end;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Delimiter sniff: comma unless the header reads better split otherwise */
+
+/* Fields one line maps to when split at delim (quotes respected). */
+static int s_sniff_score(const char *line, size_t len, char delim)
+{
+    uint64_t mask = 0;
+    vouch_buf_t cell;
+    vouch_buf_init(&cell);
+    bool quoted = false;
+    for (size_t i = 0; i <= len; i++) {
+        char c = i < len ? line[i] : delim;
+        if (c == '"') {
+            quoted = !quoted;
+            continue;
+        }
+        if (c != delim || (quoted && i < len)) {
+            vouch_buf_putc(&cell, c);
+            continue;
+        }
+        if (cell.len && !memchr(cell.data, '\0', cell.len)) {
+            int f = vouch_csv_header_field(cell.data);
+            if (f >= 0)
+                mask |= 1ull << f;
+        }
+        vouch_buf_reset(&cell);
+    }
+    vouch_buf_free(&cell);
+    return s_popcount(mask);
+}
+
+static void s_sniff_decide(vouch_csv_import_t *self)
+{
+    static const char candidates[] = {',', '\t', ';', '|'};
+    size_t lim = self->sniff.len < S_SNIFF_BYTES ? self->sniff.len : S_SNIFF_BYTES;
+    const char *buf = self->sniff.data ? self->sniff.data : "";
+    int best_score[sizeof candidates] = {0};
+    int lines = 0;
+    size_t i = 0;
+    while (i < lim && lines < S_SNIFF_LINES) {
+        size_t j = i;
+        while (j < lim && buf[j] != '\n' && buf[j] != '\r')
+            j++;
+        if (j > i) {
+            lines++;
+            for (size_t k = 0; k < sizeof candidates; k++) {
+                int s = s_sniff_score(buf + i, j - i, candidates[k]);
+                if (s > best_score[k])
+                    best_score[k] = s;
+            }
+        }
+        i = j + 1;
+    }
+    /* comma wins ties: it is what most exports write */
+    size_t pick = 0;
+    for (size_t k = 1; k < sizeof candidates; k++)
+        if (best_score[k] >= 3 && best_score[k] > best_score[pick])
+            pick = k;
+    self->delim = (unsigned char)candidates[pick];
+    csv_set_delim(&self->csv, self->delim);
+}
+
+/* Count the complete non-blank lines of the sniff window, going on from
+ * where the last call stopped (chunks may be a byte each). */
+static int s_sniff_lines(vouch_csv_import_t *self)
+{
+    size_t lim = self->sniff.len < S_SNIFF_BYTES ? self->sniff.len : S_SNIFF_BYTES;
+    for (; self->sniff_scan < lim; self->sniff_scan++) {
+        char c = self->sniff.data[self->sniff_scan];
+        if (c == '\n' || c == '\r') {
+            self->sniff_lines += self->sniff_scan > self->sniff_start;
+            self->sniff_start = self->sniff_scan + 1;
+        }
+    }
+    return self->sniff_lines;
+}
+
+/* Sniff done: parse what was held, then the rest of the chunk. */
+static int s_sniff_flush(vouch_csv_import_t *self, const char *rest, size_t rest_len)
+{
+    s_sniff_decide(self);
+    self->phase = S_PHASE_PARSE;
+    int rc = s_parse(self, self->sniff.data ? self->sniff.data : "", self->sniff.len);
+    vouch_buf_free(&self->sniff);
+    if (rc == 0 && rest_len)
+        rc = s_parse(self, rest, rest_len);
+    return rc;
+}
+
+static int s_decoded(vouch_csv_import_t *self, const char *data, size_t len)
+{
+    if (self->phase == S_PHASE_PARSE)
+        return s_parse(self, data, len);
+    /* the sniff holds at most its window, however large the chunk */
+    size_t room = S_SNIFF_BYTES - self->sniff.len;
+    size_t take = len < room ? len : room;
+    vouch_buf_append(&self->sniff, data, take);
+    if (self->sniff.len >= S_SNIFF_BYTES || s_sniff_lines(self) >= S_SNIFF_LINES)
+        return s_sniff_flush(self, data + take, len - take);
+    return 0;
+}
+
+/* The decode step: today every input must already be UTF-8 (cells are
+ * checked as they arrive). GB18030 detection and iconv will go here, turning
+ * any input into UTF-8 before anything else looks at it. */
+static int s_decode(vouch_csv_import_t *self, const char *data, size_t len)
+{
+    return s_decoded(self, data, len);
+}
+
+static int s_skip_bom(vouch_csv_import_t *self, const char *data, size_t len)
+{
+    static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
+    while (self->phase == S_PHASE_BOM && len > 0) {
+        self->bom[self->bom_len++] = (unsigned char)*data++;
+        len--;
+        if (memcmp(self->bom, bom, self->bom_len) != 0) {
+            /* not a BOM after all: those bytes are text */
+            self->phase = S_PHASE_SNIFF;
+            if (s_decode(self, (const char *)self->bom, self->bom_len) != 0)
+                return -1;
+        } else if (self->bom_len == 3) {
+            self->phase = S_PHASE_SNIFF;
+        }
+    }
+    return len ? s_decode(self, data, len) : 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Public */
+
+vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts,
+                                         vouch_csv_line_fn *fn, void *arg)
+{
+    vouch_csv_import_t *self = vouch_calloc(1, sizeof *self);
+    if (opts && opts->file_name)
+        self->file_name = vouch_strdup(opts->file_name);
+    if (opts && opts->org_override && opts->org_override[0])
+        self->org_override = vouch_strdup(opts->org_override);
+    self->max_field = opts && opts->max_field_bytes ? opts->max_field_bytes : S_FIELD_DEFAULT;
+    self->max_line = opts && opts->max_line_bytes ? opts->max_line_bytes : S_LINE_DEFAULT;
+    self->max_lines = opts && opts->max_lines > 0 ? opts->max_lines : 0;
+    self->fn = fn;
+    self->arg = arg;
+    self->phase = S_PHASE_BOM;
+    self->delim = ',';
+    self->line = 1;
+    vouch_buf_init(&self->sniff);
+    vouch_buf_init(&self->cells);
+    for (int f = 0; f < VOUCH_F_COUNT; f++)
+        self->fcol[f] = -1;
+
+    if (csv_init(&self->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        free(self);
+        return NULL;
+    }
+    /* out of memory aborts in one place; and a block larger than libcsv's
+     * 128 bytes, since it grows its field buffer one block at a time */
+    csv_set_realloc_func(&self->csv, vouch_realloc);
+    csv_set_free_func(&self->csv, free);
+    csv_set_blk_size(&self->csv, 16384);
+    return self;
+}
+
+void vouch_csv_import_destroy(vouch_csv_import_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    vouch_csv_import_t *self = *self_p;
+    csv_free(&self->csv);
+    vouch_buf_free(&self->sniff);
+    vouch_buf_free(&self->cells);
+    free(self->off);
+    free(self->len);
+    free(self->ptr);
+    for (int i = 0; i < self->npre; i++)
+        s_saved_free(&self->pre[i]);
+    for (int i = 0; i < self->ncols; i++) {
+        free(self->col_name[i]);
+        free(self->col_key[i]);
+    }
+    free(self->col_name);
+    free(self->col_key);
+    free(self->col_field);
+    free(self->title_org);
+    free(self->prev_org);
+    free(self->file_name);
+    free(self->org_override);
+    free(self);
+    *self_p = NULL;
+}
+
+static int s_result(const vouch_csv_import_t *self, int rc, vouch_error_t *err)
+{
+    if (rc != 0 && err)
+        *err = self->err;
+    return rc;
+}
+
+int vouch_csv_import_feed(vouch_csv_import_t *self, const char *data, size_t len,
+                          vouch_error_t *err)
+{
+    if (self->phase == S_PHASE_FAILED)
+        return s_result(self, -1, err);
+    if (self->phase == S_PHASE_DONE) {
+        s_fail(self, 0, -1, "data fed after the end of the file");
+        return s_result(self, -1, err);
+    }
+    if (len == 0)
+        return 0;
+    int rc = s_skip_bom(self, data, len);
+    return s_result(self, rc, err);
+}
+
+int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err)
+{
+    if (self->phase == S_PHASE_DONE)
+        return 0;
+    if (self->phase == S_PHASE_BOM) {
+        /* a file shorter than a BOM: its bytes are text */
+        self->phase = S_PHASE_SNIFF;
+        if (self->bom_len && s_decode(self, (const char *)self->bom, self->bom_len) != 0)
+            return s_result(self, -1, err);
+    }
+    if (self->phase == S_PHASE_SNIFF && s_sniff_flush(self, NULL, 0) != 0)
+        return s_result(self, -1, err);
+    if (self->phase == S_PHASE_FAILED)
+        return s_result(self, -1, err);
+
+    if (csv_fini(&self->csv, s_cb_field, s_cb_row, self) != 0) {
+        s_fail(self, s_open_field_line(self), self->n, "unterminated quoted field");
+        return s_result(self, -1, err);
+    }
+    if (self->phase == S_PHASE_FAILED)
+        return s_result(self, -1, err);
+    if (!self->have_header) {
+        if (self->npre == 0) {
+            s_fail(self, 0, -1, "no header row: no row among the first %d names at least three "
+                                "known columns", S_HEADER_SCAN);
+            return s_result(self, -1, err);
+        }
+        if (s_choose_header(self) != 0)
+            return s_result(self, -1, err);
+    }
+    if (self->stats.lines == 0) {
+        s_fail(self, 0, -1, "no voucher lines after the header");
+        return s_result(self, -1, err);
+    }
+    self->phase = S_PHASE_DONE;
+    return 0;
+}
+
+const vouch_csv_import_stats_t *vouch_csv_import_stats(const vouch_csv_import_t *self)
+{
+    return &self->stats;
+}
+
+uint64_t vouch_csv_import_fields(const vouch_csv_import_t *self)
+{
+    return self->fields;
+}

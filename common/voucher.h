@@ -64,6 +64,11 @@ typedef struct {
  * the number to *number. Returns 0, or -1 when there is no number. */
 int vouch_voucher_no_parse(const char *text, char *word, size_t wordsz, int32_t *number);
 
+/* A voucher word cell (凭证字: "记", "记字", " 银付 ") with the same decorations
+ * stripped as vouch_voucher_no_parse strips, into word (at most wordsz-1 bytes,
+ * whole characters only). Returns word. */
+char *vouch_voucher_word_clean(const char *text, char *word, size_t wordsz);
+
 /* "记-23", or "23" when the word is blank, into out. Returns out. */
 char *vouch_voucher_no_format(const char *word, int32_t number, char *out, size_t size);
 

@@ -36,7 +36,7 @@ PGconn *vouch_db_connect(const char *conninfo, vouch_error_t *err)
         return NULL;
     }
     PQsetClientEncoding(conn, "UTF8");
-    PGresult *r = PQexec(conn, "SET application_name = 'vouchd'");
+    PGresult *r = PQexec(conn, "SET application_name = 'vouchd'; SET client_min_messages = warning");
     PQclear(r);
     return conn;
 }

@@ -1,1 +1,324 @@
-/* placeholder: being written */
+/* dispatch.c: batches out to workers, findings back into PostgreSQL.
+ * A batch is marked dispatched only once a worker's pipe took it; findings and
+ * the batch's "done" are one transaction, and findings are ON CONFLICT DO
+ * NOTHING on (line, rule): a batch answered twice is stored once. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "date.h"
+#include "db.h"
+#include "log.h"
+#include "server.h"
+
+/* SELECT list of a batch's lines; s_line_from_row reads it in this order */
+#define S_LINE_COLUMNS                                                                      \
+    "seq, debit, credit, file_line, voucher_date, business_date, approval_date, voucher_no," \
+    " line_no, attachments, fiscal_year, period, (SELECT name FROM orgs o WHERE o.org_id ="  \
+    " l.org_id), voucher_word, voucher_raw, src_line_no, summary, account_code,"            \
+    " account_name, func_code, econ_code, indicator, department, project, claimant, payee,"  \
+    " payee_account, payment_method, procurement_method, contract_no, invoice_no,"           \
+    " document_dates, preparer"
+#define S_FIRST_TEXT 12
+
+static int32_t s_date(PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return VOUCH_DATE_NONE;
+    int32_t d = VOUCH_DATE_NONE;
+    const char *v = PQgetvalue(r, row, col);
+    vouch_date_parse(v, strlen(v), &d);
+    return d;
+}
+
+static void s_line_from_row(PGresult *r, int row, vouch_line_t *l)
+{
+    l->seq = atoll(PQgetvalue(r, row, 0));
+    l->debit = atoll(PQgetvalue(r, row, 1));
+    l->credit = atoll(PQgetvalue(r, row, 2));
+    l->file_line = atoi(PQgetvalue(r, row, 3));
+    l->voucher_date = s_date(r, row, 4);
+    l->business_date = s_date(r, row, 5);
+    l->approval_date = s_date(r, row, 6);
+    l->voucher_no = atoi(PQgetvalue(r, row, 7));
+    l->line_no = atoi(PQgetvalue(r, row, 8));
+    l->attachments = PQgetisnull(r, row, 9) ? VOUCH_ATTACH_UNKNOWN : atoi(PQgetvalue(r, row, 9));
+    l->fiscal_year = (int16_t)atoi(PQgetvalue(r, row, 10));
+    l->period = (int16_t)atoi(PQgetvalue(r, row, 11));
+    /* the text columns follow in vouch_text_field_t order; PQgetvalue gives ""
+     * for NULL, which is what a blank field is */
+    for (int t = 0; t < VOUCH_T_COUNT; t++)
+        l->text[t] = PQgetvalue(r, row, S_FIRST_TEXT + t);
+}
+
+/* The contract totals a batch's PROCUREMENT_BYPASS needs: for each contract
+ * its lines touch, the in-scope financial-book debits over all the org's ledgers. */
+static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char *ledger_id,
+                           const char *first, const char *last, vouch_error_t *err)
+{
+    const char *p[] = {org_id, ledger_id, first, last, self->procurement_scope};
+    PGresult *r = vouch_db_exec(
+        self->conn, err,
+        "SELECT contract_no, sum(debit) FROM lines WHERE org_id = $1 AND contract_no IN ("
+        " SELECT contract_no FROM lines WHERE ledger_id = $2 AND seq BETWEEN $3 AND $4"
+        " AND contract_no IS NOT NULL) AND debit > 0 AND account_code LIKE '5%'"
+        " AND econ_code LIKE ANY ($5::text[]) GROUP BY contract_no",
+        5, p);
+    if (!r)
+        return NULL;
+    json_t *a = json_array();
+    for (int i = 0; i < PQntuples(r); i++)
+        json_array_append_new(a, json_pack("[s, I]", PQgetvalue(r, i, 0),
+                                           (json_int_t)atoll(PQgetvalue(r, i, 1))));
+    PQclear(r);
+    return a;
+}
+
+/* Send one batch; 0 sent, 1 no worker has room, -1 database failure. */
+static int s_send_batch(vouch_server_t *self, const char *org_id, const char *ledger_id,
+                        const char *batch_no, const char *first, const char *last)
+{
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    const char *p[] = {ledger_id, first, last};
+    PGresult *r = vouch_db_exec(self->conn, &err,
+                                "SELECT " S_LINE_COLUMNS " FROM lines l WHERE ledger_id = $1"
+                                " AND seq BETWEEN $2 AND $3 ORDER BY seq",
+                                3, p);
+    if (!r) {
+        vouch_server_db_failed(self, err.text);
+        return -1;
+    }
+    json_t *contracts = s_contracts(self, org_id, ledger_id, first, last, &err);
+    if (!contracts) {
+        PQclear(r);
+        vouch_server_db_failed(self, err.text);
+        return -1;
+    }
+    int n = PQntuples(r);
+    vouch_line_t *lines = vouch_calloc((size_t)(n ? n : 1), sizeof *lines);
+    for (int i = 0; i < n; i++)
+        s_line_from_row(r, i, &lines[i]);
+    vouch_buf_t payload;
+    vouch_buf_init(&payload);
+    vouch_wire_lines_encode(&payload, lines, (size_t)n);
+    json_t *h = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch",
+                          "ledger_id", (json_int_t)atoll(ledger_id), "batch_no",
+                          (json_int_t)atoll(batch_no), "org_id", (json_int_t)atoll(org_id),
+                          "policy", self->policy_version, "profile", self->policy_profile,
+                          "lines", n, "contracts", contracts);
+    int rc = vouch_wire_send(self->work, NULL, 0, h, payload.data, payload.len, ZMQ_DONTWAIT);
+    json_decref(h);
+    vouch_buf_free(&payload);
+    free(lines);
+    PQclear(r);
+    if (rc != 0)
+        return 1;
+    const char *pu[] = {org_id, ledger_id, batch_no};
+    if (vouch_db_cmd(self->conn, &err,
+                     "UPDATE batches SET state = 'dispatched', attempts = attempts + 1,"
+                     " dispatched_at = now() WHERE org_id = $1 AND ledger_id = $2"
+                     " AND batch_no = $3 AND state <> 'done'",
+                     3, pu) != 0) {
+        vouch_server_db_failed(self, err.text);
+        return -1;
+    }
+    self->batches_sent++;
+    return 0;
+}
+
+int vouch_dispatch_tick(vouch_server_t *self)
+{
+    if (!self->db_up)
+        return 0;
+    zmq_pollitem_t out = {self->work, 0, ZMQ_POLLOUT, 0};
+    if (zmq_poll(&out, 1, 0) <= 0 || !(out.revents & ZMQ_POLLOUT))
+        return 0; /* no worker connected, or all of them full */
+    char timeout[16], limit[16];
+    snprintf(timeout, sizeof timeout, "%d", self->cfg->dispatch_timeout);
+    snprintf(limit, sizeof limit, "%d", self->cfg->max_inflight);
+    const char *p[] = {timeout, limit};
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    /* room = max_inflight less what is out and not yet late; late ones go again */
+    PGresult *r = vouch_db_exec(
+        self->conn, &err,
+        "WITH out AS (SELECT count(*) AS n FROM batches WHERE state = 'dispatched'"
+        " AND dispatched_at >= now() - $1 * interval '1 second')"
+        " SELECT org_id, ledger_id, batch_no, first_seq, last_seq FROM batches"
+        " WHERE state = 'pending' OR (state = 'dispatched'"
+        " AND dispatched_at < now() - $1 * interval '1 second')"
+        " ORDER BY ledger_id, batch_no LIMIT greatest(0, $2::int - (SELECT n FROM out))",
+        2, p);
+    if (!r) {
+        vouch_server_db_failed(self, err.text);
+        return 0;
+    }
+    int sent = 0;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int rc = s_send_batch(self, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+                              PQgetvalue(r, i, 3), PQgetvalue(r, i, 4));
+        if (rc != 0)
+            break;
+        sent++;
+    }
+    PQclear(r);
+    return sent;
+}
+
+int vouch_dispatch_recover(vouch_server_t *self)
+{
+    vouch_error_t err;
+    PGresult *r = vouch_db_exec(self->conn, &err,
+                                "UPDATE batches SET state = 'pending' WHERE state = 'dispatched'",
+                                0, NULL);
+    if (!r) {
+        vouch_server_db_failed(self, err.text);
+        return -1;
+    }
+    long n = atol(PQcmdTuples(r));
+    PQclear(r);
+    if (n > 0)
+        vouch_info("%ld batches left unanswered by an earlier run will be sent again", n);
+    return 0;
+}
+
+static bool s_rule_id_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > 64)
+        return false;
+    for (; *s; s++)
+        if (!(isupper((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Check each finding's shape; a worker that sends anything else is wrong,
+ * and nothing of its answer is stored. */
+static const char *s_validate(json_t *findings)
+{
+    if (!json_is_array(findings))
+        return "findings payload is not a JSON array";
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f)
+    {
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        if (!json_is_object(f) || !json_is_integer(json_object_get(f, "seq")) ||
+            !s_rule_id_ok(json_string_value(json_object_get(f, "rule"))) ||
+            !json_is_integer(json_object_get(f, "rule_version")) ||
+            !json_is_string(json_object_get(f, "profile")) || !sev ||
+            (strcmp(sev, "high") != 0 && strcmp(sev, "medium") != 0 && strcmp(sev, "low") != 0) ||
+            !json_is_integer(json_object_get(f, "amount")) ||
+            !json_is_string(json_object_get(f, "message")) ||
+            !json_is_string(json_object_get(f, "message_en")) ||
+            !json_is_object(json_object_get(f, "evidence")))
+            return "a finding lacks a field or has one of the wrong type";
+    }
+    return NULL;
+}
+
+void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
+{
+    long long ledger_id, batch_no;
+    const char *policy = vouch_wire_get_str(msg->header, "policy");
+    const char *worker = vouch_wire_get_str(msg->header, "worker");
+    if (strcmp(msg->type, "findings") != 0 ||
+        vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
+        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !policy || !worker ||
+        !msg->has_payload) {
+        vouch_server_note_error(self, "results: dropped a malformed message");
+        return;
+    }
+    if (!self->db_up)
+        return; /* the batch will be sent again once the database is back */
+    json_error_t jerr;
+    json_t *findings = json_loadb(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), 0,
+                                  &jerr);
+    const char *bad = findings ? s_validate(findings) : "findings payload is not JSON";
+    if (bad) {
+        vouch_server_note_error(self, "results from %.64s: %s", worker, bad);
+        json_decref(findings);
+        return;
+    }
+    char *text = json_dumps(findings, JSON_COMPACT);
+    size_t count = json_array_size(findings);
+    json_decref(findings);
+
+    char lid[24], bno[24], cnt[24];
+    snprintf(lid, sizeof lid, "%lld", ledger_id);
+    snprintf(bno, sizeof bno, "%lld", batch_no);
+    snprintf(cnt, sizeof cnt, "%zu", count);
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    PGconn *c = self->conn;
+    const char *pb[] = {lid, bno};
+    PGresult *r = NULL;
+    if (vouch_db_cmd(c, &err, "BEGIN", 0, NULL) != 0)
+        goto db_fail;
+    r = vouch_db_exec(c, &err,
+                      "SELECT first_seq, last_seq, state FROM batches WHERE ledger_id = $1"
+                      " AND batch_no = $2 FOR UPDATE",
+                      2, pb);
+    if (!r)
+        goto db_fail;
+    if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 2), "done") == 0) {
+        /* unknown, or answered before (a duplicate delivery): nothing to do */
+        PQclear(r);
+        vouch_db_cmd(c, &err, "ROLLBACK", 0, NULL);
+        free(text);
+        return;
+    }
+    char first[16], last[16];
+    snprintf(first, sizeof first, "%s", PQgetvalue(r, 0, 0));
+    snprintf(last, sizeof last, "%s", PQgetvalue(r, 0, 1));
+    PQclear(r);
+    const char *pf[] = {text, lid, first, last, policy};
+    r = vouch_db_exec(
+        c, &err,
+        "INSERT INTO findings (org_id, fiscal_year, period, ledger_id, seq, rule, rule_version,"
+        " profile, policy_version, severity, amount, message, message_en, evidence)"
+        " SELECT l.org_id, l.fiscal_year, l.period, l.ledger_id, l.seq, f.rule, f.rule_version,"
+        " f.profile, $5, f.severity, f.amount, f.message, f.message_en, f.evidence"
+        " FROM jsonb_to_recordset($1::jsonb) AS f(seq int, rule text, rule_version int,"
+        " profile text, severity text, amount bigint, message text, message_en text,"
+        " evidence jsonb)"
+        " JOIN lines l ON l.ledger_id = $2 AND l.seq = f.seq"
+        " WHERE f.seq BETWEEN $3 AND $4"
+        " ON CONFLICT DO NOTHING",
+        5, pf);
+    if (!r)
+        goto db_fail;
+    long stored = atol(PQcmdTuples(r));
+    PQclear(r);
+    const char *pd[] = {lid, bno, cnt, worker};
+    if (vouch_db_cmd(c, &err,
+                     "UPDATE batches SET state = 'done', done_at = now(), findings = $3,"
+                     " worker = $4 WHERE ledger_id = $1 AND batch_no = $2",
+                     4, pd) != 0)
+        goto db_fail;
+    r = vouch_db_exec(c, &err,
+                      "UPDATE ledgers SET analysed_at = now() WHERE ledger_id = $1"
+                      " AND analysed_at IS NULL AND NOT EXISTS (SELECT 1 FROM batches"
+                      " WHERE ledger_id = $1 AND state <> 'done') RETURNING lines",
+                      1, pb);
+    if (!r)
+        goto db_fail;
+    bool complete = PQntuples(r) == 1;
+    PQclear(r);
+    if (vouch_db_cmd(c, &err, "COMMIT", 0, NULL) != 0)
+        goto db_fail;
+    free(text);
+    self->findings_stored += stored;
+    if (complete)
+        vouch_info("ledger %lld analysed", ledger_id);
+    return;
+
+db_fail:
+    free(text);
+    if (!vouch_db_lost(c))
+        PQclear(PQexec(c, "ROLLBACK"));
+    vouch_server_db_failed(self, err.text);
+}

@@ -1,1 +1,368 @@
-/* placeholder: being written */
+/* rules.c: the engine that runs the per-line rules on a batch: it groups the
+ * lines into vouchers, decides which lines the rules read (RULES.md "Which
+ * lines the rules read", twins, red ink), and calls each rule of the table. */
+#include "rules.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "date.h"
+#include "money.h"
+#include "rules_internal.h"
+
+/* The rules this build runs, in the order they run: id, the version of the
+ * RULES.md row it implements, the function (rule_*.c). A new rule is a line
+ * here and a file. */
+#define S_RULES(X)                                                                                 \
+    X(MISCLASS_EXPENSE, 1, vouch_rules_misclass_expense)                                           \
+    X(INDICATOR_MISMATCH, 1, vouch_rules_indicator_mismatch)                                       \
+    X(PAYEE_MISMATCH, 1, vouch_rules_payee_mismatch)                                               \
+    X(PROCUREMENT_BYPASS, 1, vouch_rules_procurement_bypass)                                       \
+    X(RETROACTIVE_APPROVAL, 1, vouch_rules_retroactive_approval)                                   \
+    X(STALE_DOCUMENT, 1, vouch_rules_stale_document)
+
+typedef struct {
+    const char *id;
+    int version;
+    vouch_rules_fn *fn;
+} s_rule_t;
+
+#define S_ENTRY(id, version, fn) {#id, version, fn},
+static const s_rule_t s_rules[] = {S_RULES(S_ENTRY)};
+#undef S_ENTRY
+
+#define S_ID(id, version, fn) #id,
+const char *const vouch_rules_ids[] = {S_RULES(S_ID) NULL};
+#undef S_ID
+
+#define S_NRULES (sizeof s_rules / sizeof s_rules[0])
+
+int vouch_rules_version(const char *id)
+{
+    for (size_t i = 0; i < S_NRULES; i++)
+        if (strcmp(s_rules[i].id, id) == 0)
+            return s_rules[i].version;
+    return 0;
+}
+
+/* ---- folding without allocating ---- */
+
+/* The white space vouch_text_fold removes (text.c): ASCII, NEL, the Zs, Zl
+ * and Zp categories, and the invisible U+200B / U+FEFF. The two must agree:
+ * the policy's words are folded by one and the lines' text by the other. */
+static bool s_is_space(utf8proc_int32_t c)
+{
+    if (c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0x200b || c == 0xfeff)
+        return true;
+    if (c < 0x80)
+        return false;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+           cat == UTF8PROC_CATEGORY_ZP;
+}
+
+const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
+{
+    const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+    size_t slen = strlen(s);
+    vouch_buf_reset(out);
+    vouch_buf_reserve(out, slen);
+
+    /* Most cells are already NFKC (the importer normalised them) and many are
+     * ASCII: for ASCII, NFKC changes nothing, so only white space goes. */
+    bool ascii = true;
+    for (size_t i = 0; i < slen && ascii; i++)
+        ascii = (unsigned char)s[i] < 0x80;
+    if (ascii) {
+        for (size_t i = 0; i < slen; i++)
+            if (!s_is_space((unsigned char)s[i]))
+                out->data[out->len++] = s[i];
+        out->data[out->len] = '\0';
+        return out->data;
+    }
+
+    /* Decompose into the caller's scratch space (growing it once if short),
+     * compose, then encode what is not white space. */
+    utf8proc_ssize_t cap = (utf8proc_ssize_t)(cps->cap / sizeof(utf8proc_int32_t));
+    utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)slen,
+                                            (utf8proc_int32_t *)cps->data, cap, opt);
+    if (n < 0)
+        return NULL;
+    if (n > cap) {
+        cps->len = 0;
+        vouch_buf_reserve(cps, (size_t)n * sizeof(utf8proc_int32_t));
+        cap = (utf8proc_ssize_t)(cps->cap / sizeof(utf8proc_int32_t));
+        n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)slen,
+                               (utf8proc_int32_t *)cps->data, cap, opt);
+        if (n < 0 || n > cap)
+            return NULL;
+    }
+    utf8proc_int32_t *cp = (utf8proc_int32_t *)cps->data;
+    n = utf8proc_normalize_utf32(cp, n, opt);
+    if (n < 0)
+        return NULL;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        if (s_is_space(cp[i]))
+            continue;
+        vouch_buf_reserve(out, 4);
+        out->len += (size_t)utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)out->data + out->len);
+        out->data[out->len] = '\0';
+    }
+    return out->data;
+}
+
+const char *vouch_rules_fold_into(vouch_rules_run_t *run, int slot, const char *s)
+{
+    const char *f = vouch_rules_fold(&run->fold[slot], &run->cps, s ? s : "");
+    return f ? f : "";
+}
+
+/* ---- messages and findings ---- */
+
+void vouch_rules_render(vouch_buf_t *out, const char *tmpl, const vouch_rules_var_t *vars,
+                        size_t nvars)
+{
+    if (!tmpl)
+        tmpl = "";
+    vouch_buf_reset(out);
+    vouch_buf_reserve(out, strlen(tmpl));
+    const char *p = tmpl;
+    while (*p) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            vouch_buf_puts(out, p);
+            break;
+        }
+        vouch_buf_append(out, p, (size_t)(open - p));
+        size_t n = (size_t)(close - open - 1);
+        for (size_t i = 0; i < nvars; i++)
+            if (strlen(vars[i].name) == n && strncmp(vars[i].name, open + 1, n) == 0) {
+                vouch_buf_puts(out, vars[i].value ? vars[i].value : "");
+                break;
+            }
+        p = close + 1;
+    }
+}
+
+void vouch_rules_emit(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
+                      const vouch_rules_line_t *l, const char *variant,
+                      const vouch_rules_var_t *vars, size_t nvars, json_t *evidence)
+{
+    const char *zh = vouch_policy_message(run->policy, rule->id, variant, "zh");
+    const char *en = vouch_policy_message(run->policy, rule->id, variant, "en");
+    vouch_rules_render(&run->msg_zh, zh, vars, nvars);
+    vouch_rules_render(&run->msg_en, en, vars, nvars);
+
+    json_t *f = json_object();
+    json_object_set_new(f, "seq", json_integer(l->line->seq));
+    json_object_set_new(f, "rule", json_string(rule->id));
+    json_object_set_new(f, "rule_version", json_integer(rule->version));
+    json_object_set_new(f, "profile", json_string(vouch_policy_profile(run->policy)));
+    json_object_set_new(f, "severity", json_string(rule->severity));
+    json_object_set_new(f, "amount", json_integer(l->line->debit));
+    json_object_set_new(f, "message", json_string(run->msg_zh.data));
+    json_object_set_new(f, "message_en", json_string(run->msg_en.data));
+    json_object_set_new(f, "evidence", evidence ? evidence : json_object());
+    json_array_append_new(run->findings, f);
+    run->count++;
+}
+
+const char *vouch_rules_code_name(const vouch_rules_run_t *run, const char *code)
+{
+    const char *name = vouch_policy_econ_name(run->policy, code);
+    return name ? name : "";
+}
+
+void vouch_rules_join_codes(const vouch_rules_run_t *run, vouch_buf_t *zh, vouch_buf_t *en,
+                            const char *const *codes, size_t n)
+{
+    vouch_buf_reset(zh);
+    vouch_buf_reset(en);
+    vouch_buf_reserve(zh, 0);
+    vouch_buf_reserve(en, 0);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = vouch_rules_code_name(run, codes[i]);
+        vouch_buf_printf(zh, "%s%s%s", i ? "、" : "", codes[i], name);
+        vouch_buf_printf(en, "%s%s%s%s", i ? ", " : "", codes[i], name[0] ? " " : "", name);
+    }
+}
+
+bool vouch_rules_contract_total(vouch_rules_run_t *run, const char *contract_no, int64_t *total)
+{
+    const vouch_batch_view_t *b = run->batch;
+    if (!b->ncontracts || !contract_no[0])
+        return false;
+    if (!run->contracts_folded) {
+        /* once per batch: the list is short and every contract line asks */
+        run->contract_keys = vouch_calloc(b->ncontracts, sizeof *run->contract_keys);
+        for (size_t i = 0; i < b->ncontracts; i++) {
+            const char *f =
+                vouch_rules_fold(&run->scratch, &run->cps,
+                                 b->contracts[i].contract_no ? b->contracts[i].contract_no : "");
+            run->contract_keys[i] = vouch_strdup(f ? f : "");
+        }
+        run->contracts_folded = true;
+    }
+    for (size_t i = 0; i < b->ncontracts; i++)
+        if (strcmp(run->contract_keys[i], contract_no) == 0) {
+            *total = b->contracts[i].total;
+            return true;
+        }
+    return false;
+}
+
+bool vouch_rules_contains_any(const vouch_policy_words_t *set, const char *s, size_t len)
+{
+    for (size_t p = 0; p < len; p++)
+        if (vouch_policy_words_at(set, s + p, len - p) >= 0)
+            return true;
+    return false;
+}
+
+json_t *vouch_rules_money_json(int64_t fen)
+{
+    char buf[VOUCH_MONEY_BUFSZ];
+    return json_string(vouch_money_format(fen, buf));
+}
+
+json_t *vouch_rules_date_json(int32_t days)
+{
+    char buf[16];
+    if (days == VOUCH_DATE_NONE)
+        return json_null();
+    return json_string(vouch_date_format(days, buf));
+}
+
+json_t *vouch_rules_codes_json(const vouch_policy_codes_t *codes)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < codes->n; i++)
+        json_array_append_new(a, json_string(codes->items[i]));
+    return a;
+}
+
+/* ---- which lines the rules read ---- */
+
+/* The leading digits of a code cell ("30217", " 30217"); "" when none. */
+static void s_code_digits(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    while (*s == ' ')
+        s++;
+    while (*s >= '0' && *s <= '9' && n + 1 < size)
+        out[n++] = *s++;
+    out[n] = '\0';
+}
+
+static bool s_same_voucher(const vouch_line_t *a, const vouch_line_t *b)
+{
+    return a->fiscal_year == b->fiscal_year && a->period == b->period &&
+           a->voucher_no == b->voucher_no &&
+           strcmp(a->text[VOUCH_T_VOUCHER_WORD], b->text[VOUCH_T_VOUCHER_WORD]) == 0 &&
+           strcmp(a->text[VOUCH_T_ORG], b->text[VOUCH_T_ORG]) == 0;
+}
+
+/* Classify a voucher's lines. Government units book each payment twice
+ * (平行记账): a 5xxx financial line and its 7xxx budget twin with the same
+ * economic code and amount. The rules read the financial line; a budget line
+ * is read only when the voucher has no financial twin for it. */
+static void s_prepare_voucher(const vouch_policy_t *policy, vouch_rules_voucher_t *v, bool *paired)
+{
+    const vouch_policy_codes_t *fin = vouch_policy_codes(policy, VOUCH_POLICY_FINANCIAL_EXPENSE);
+    const vouch_policy_codes_t *bud = vouch_policy_codes(policy, VOUCH_POLICY_BUDGET_EXPENSE);
+    const vouch_policy_codes_t *out = vouch_policy_codes(policy, VOUCH_POLICY_PAYMENT_OUT);
+    v->pays_out = false;
+    v->attachments = VOUCH_ATTACH_UNKNOWN;
+
+    for (size_t i = 0; i < v->n; i++) {
+        vouch_rules_line_t *l = &v->lines[i];
+        const vouch_line_t *ln = l->line;
+        char acct[32];
+        s_code_digits(ln->text[VOUCH_T_ACCOUNT_CODE], acct, sizeof acct);
+        s_code_digits(ln->text[VOUCH_T_ECON_CODE], l->econ, sizeof l->econ);
+        paired[i] = false;
+        /* a negative (red-ink) line reverses an earlier one: not read */
+        bool debit = ln->debit > 0 && l->econ[0];
+        bool is_fin = vouch_policy_codes_match(fin, acct);
+        l->budget = debit && !is_fin && vouch_policy_codes_match(bud, acct);
+        l->expense = debit && (is_fin || l->budget);
+        l->read = l->expense && !l->budget;
+        if (ln->credit > 0 && vouch_policy_codes_match(out, acct))
+            v->pays_out = true;
+        if (ln->attachments != VOUCH_ATTACH_UNKNOWN && ln->attachments > v->attachments)
+            v->attachments = ln->attachments;
+    }
+    /* twins pair in order: each budget line takes the first financial line
+     * not yet taken with the same code and amount */
+    for (size_t i = 0; i < v->n; i++) {
+        vouch_rules_line_t *b = &v->lines[i];
+        if (!b->budget)
+            continue;
+        b->read = true;
+        for (size_t j = 0; j < v->n; j++) {
+            vouch_rules_line_t *f = &v->lines[j];
+            if (f->expense && !f->budget && !paired[j] && f->line->debit == b->line->debit &&
+                strcmp(f->econ, b->econ) == 0) {
+                paired[j] = true;
+                b->read = false;
+                break;
+            }
+        }
+    }
+}
+
+int vouch_rules_run(const vouch_policy_t *policy, const vouch_batch_view_t *batch, json_t *findings)
+{
+    if (!policy || !batch || !findings || batch->nlines == 0)
+        return 0;
+    vouch_rules_run_t run = {.policy = policy, .batch = batch, .findings = findings};
+    const vouch_policy_rule_t *cfg[S_NRULES];
+    for (size_t r = 0; r < S_NRULES; r++) {
+        cfg[r] = vouch_policy_rule(policy, s_rules[r].id);
+        if (cfg[r] && !cfg[r]->enabled)
+            cfg[r] = NULL;
+    }
+
+    /* one array for the batch, not one per line */
+    vouch_rules_line_t *lines = vouch_calloc(batch->nlines, sizeof *lines);
+    bool *paired = vouch_calloc(batch->nlines, sizeof *paired);
+    for (size_t i = 0; i < batch->nlines; i++)
+        lines[i].line = &batch->lines[i];
+
+    size_t first = 0;
+    while (first < batch->nlines) {
+        size_t end = first + 1;
+        while (end < batch->nlines && s_same_voucher(&batch->lines[first], &batch->lines[end]))
+            end++;
+        vouch_rules_voucher_t v = {.lines = &lines[first], .n = end - first};
+        s_prepare_voucher(policy, &v, paired);
+        for (size_t i = 0; i < v.n; i++) {
+            if (!v.lines[i].read)
+                continue;
+            for (size_t r = 0; r < S_NRULES; r++)
+                if (cfg[r])
+                    s_rules[r].fn(&run, cfg[r], &v, &v.lines[i]);
+        }
+        first = end;
+    }
+
+    free(paired);
+    free(lines);
+    if (run.contract_keys) {
+        for (size_t i = 0; i < batch->ncontracts; i++)
+            free(run.contract_keys[i]);
+        free(run.contract_keys);
+    }
+    vouch_buf_free(&run.cps);
+    for (int i = 0; i < VOUCH_RULES_NFOLD; i++)
+        vouch_buf_free(&run.fold[i]);
+    vouch_buf_free(&run.msg_zh);
+    vouch_buf_free(&run.msg_en);
+    vouch_buf_free(&run.frag_zh);
+    vouch_buf_free(&run.frag_en);
+    vouch_buf_free(&run.join_zh);
+    vouch_buf_free(&run.join_en);
+    vouch_buf_free(&run.scratch);
+    return run.count;
+}

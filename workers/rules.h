@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "policy.h"
 #include "voucher.h"
 
@@ -37,5 +38,15 @@ int vouch_rules_run(const vouch_policy_t *policy, const vouch_batch_view_t *batc
 
 /* The ids of the per-line rules this build knows, NULL-terminated. */
 extern const char *const vouch_rules_ids[];
+
+/* The version of the rule this build implements (RULES.md's row), 0 when it
+ * implements no rule of that id. A policy whose entry names another version
+ * is refused: the policy and the code must agree on what the rule means. */
+int vouch_rules_version(const char *id);
+
+/* vouch_text_fold into a caller's buffer (reset first): the hot path folds
+ * every line's text this way without allocating. Returns out->data, or NULL
+ * when s is not UTF-8. cps is scratch space the caller keeps between calls. */
+const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s);
 
 #endif

@@ -1,1 +1,251 @@
-/* placeholder: being written */
+/* worker.c: the worker's actor loop. A worker holds no state that matters:
+ * kill it at any moment and vouchd sends its batch to another. */
+#include "worker.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <zmq.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "policy.h"
+#include "rules.h"
+#include "wire.h"
+
+#define S_POLICIES 4         /* versions kept at hand */
+#define S_HEARTBEAT_MS 2000
+#define S_FETCH_TIMEOUT_MS 5000
+
+struct vouch_worker_t {
+    const vouch_config_t *cfg;
+    char *id;
+    void *ctx;
+    void *pull;    /* batches */
+    void *push;    /* findings */
+    void *control; /* policy fetches, heartbeats */
+    vouch_policy_t *policies[S_POLICIES];
+    size_t next_policy;
+    long long batches;
+    int64_t last_heartbeat;
+};
+
+static int64_t s_now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void *s_connect(vouch_worker_t *self, int type, const char *endpoint, vouch_error_t *err)
+{
+    void *s = zmq_socket(self->ctx, type);
+    vouch_wire_socket_defaults(s);
+    if (type == ZMQ_PULL) {
+        /* take few batches ahead, so the others go to idle workers */
+        int hwm = 2;
+        zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    }
+    if (zmq_connect(s, endpoint) != 0) {
+        vouch_error_set(err, "cannot connect to %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+vouch_worker_t *vouch_worker_new(const vouch_config_t *cfg, const char *id, vouch_error_t *err)
+{
+    vouch_worker_t *self = vouch_calloc(1, sizeof *self);
+    self->cfg = cfg;
+    self->id = vouch_strdup(id);
+    self->ctx = zmq_ctx_new();
+    if (!(self->pull = s_connect(self, ZMQ_PULL, cfg->work_endpoint, err)) ||
+        !(self->push = s_connect(self, ZMQ_PUSH, cfg->results_endpoint, err)) ||
+        !(self->control = s_connect(self, ZMQ_DEALER, cfg->control_endpoint, err))) {
+        vouch_worker_destroy(&self);
+        return NULL;
+    }
+    return self;
+}
+
+void vouch_worker_destroy(vouch_worker_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    vouch_worker_t *self = *self_p;
+    for (int i = 0; i < S_POLICIES; i++)
+        vouch_policy_destroy(&self->policies[i]);
+    if (self->pull)
+        zmq_close(self->pull);
+    if (self->push)
+        zmq_close(self->push);
+    if (self->control)
+        zmq_close(self->control);
+    zmq_ctx_term(self->ctx);
+    free(self->id);
+    free(self);
+    *self_p = NULL;
+}
+
+static void s_heartbeat(vouch_worker_t *self)
+{
+    json_t *h = json_pack("{s:s, s:s, s:I}", "type", "heartbeat", "worker", self->id, "batches",
+                          (json_int_t)self->batches);
+    vouch_wire_send(self->control, NULL, 0, h, NULL, 0, ZMQ_DONTWAIT);
+    json_decref(h);
+    self->last_heartbeat = s_now_ms();
+}
+
+/* The policy of that version: at hand, or fetched from vouchd and checked
+ * against its hash. Borrowed, or NULL (the batch is then left for another try). */
+static const vouch_policy_t *s_policy(vouch_worker_t *self, const char *version,
+                                      const char *profile)
+{
+    for (int i = 0; i < S_POLICIES; i++)
+        if (self->policies[i] && strcmp(vouch_policy_version(self->policies[i]), version) == 0 &&
+            strcmp(vouch_policy_profile(self->policies[i]), profile) == 0)
+            return self->policies[i];
+    json_t *req = json_pack("{s:s, s:s}", "type", "policy_get", "version", version);
+    int rc = vouch_wire_send(self->control, NULL, 0, req, NULL, 0, ZMQ_DONTWAIT);
+    json_decref(req);
+    if (rc != 0)
+        return NULL;
+    int64_t deadline = s_now_ms() + S_FETCH_TIMEOUT_MS;
+    while (s_now_ms() < deadline) {
+        zmq_pollitem_t item = {self->control, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&item, 1, (long)(deadline - s_now_ms())) <= 0)
+            continue;
+        vouch_wire_msg_t msg;
+        vouch_error_t err;
+        vouch_error_clear(&err);
+        if (vouch_wire_recv(self->control, false, ZMQ_DONTWAIT, &msg, &err) != 0)
+            continue;
+        if (strcmp(msg.type, "error") == 0) {
+            vouch_warn("policy %s: %s", version, vouch_wire_get_str(msg.header, "error") ?: "");
+            vouch_wire_msg_close(&msg);
+            return NULL;
+        }
+        if (strcmp(msg.type, "policy") != 0 || !msg.has_payload) {
+            vouch_wire_msg_close(&msg);
+            continue;
+        }
+        vouch_policy_t *p = vouch_policy_new(zmq_msg_data(&msg.payload),
+                                             zmq_msg_size(&msg.payload), profile, &err);
+        vouch_wire_msg_close(&msg);
+        if (!p) {
+            vouch_error("policy %s from vouchd does not load: %s", version, err.text);
+            return NULL;
+        }
+        if (strcmp(vouch_policy_version(p), version) != 0) {
+            /* vouchd reloaded in between: this batch waits for its redispatch */
+            vouch_warn("asked for policy %s, got %s", version, vouch_policy_version(p));
+            vouch_policy_destroy(&p);
+            return NULL;
+        }
+        vouch_policy_destroy(&self->policies[self->next_policy]);
+        self->policies[self->next_policy] = p;
+        self->next_policy = (self->next_policy + 1) % S_POLICIES;
+        vouch_info("loaded policy %s (profile %s)", version, profile);
+        return p;
+    }
+    vouch_warn("no answer from vouchd for policy %s", version);
+    return NULL;
+}
+
+static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
+{
+    long long ledger_id, batch_no;
+    const char *version = vouch_wire_get_str(msg->header, "policy");
+    const char *profile = vouch_wire_get_str(msg->header, "profile");
+    json_t *contracts_json = json_object_get(msg->header, "contracts");
+    if (strcmp(msg->type, "batch") != 0 ||
+        vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
+        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !version || !profile ||
+        !json_is_array(contracts_json) || !msg->has_payload) {
+        vouch_warn("dropped a malformed batch message");
+        return;
+    }
+    const vouch_policy_t *policy = s_policy(self, version, profile);
+    if (!policy)
+        return;
+    vouch_line_t *lines = NULL;
+    size_t n = 0;
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    if (vouch_wire_lines_decode(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), &lines,
+                                &n, &err) != 0) {
+        vouch_warn("batch %lld/%lld: %s", ledger_id, batch_no, err.text);
+        return;
+    }
+    size_t nc = json_array_size(contracts_json);
+    vouch_contract_total_t *contracts = vouch_calloc(nc ? nc : 1, sizeof *contracts);
+    size_t k = 0;
+    for (size_t i = 0; i < nc; i++) {
+        json_t *pair = json_array_get(contracts_json, i);
+        const char *no = json_string_value(json_array_get(pair, 0));
+        json_t *total = json_array_get(pair, 1);
+        if (no && json_is_integer(total)) {
+            contracts[k].contract_no = no;
+            contracts[k].total = json_integer_value(total);
+            k++;
+        }
+    }
+    vouch_batch_view_t view = {lines, n, contracts, k};
+    json_t *findings = json_array();
+    vouch_rules_run(policy, &view, findings);
+    char *text = json_dumps(findings, JSON_COMPACT);
+    json_t *h = json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "type", "findings", "ledger_id",
+                          (json_int_t)ledger_id, "batch_no", (json_int_t)batch_no, "policy",
+                          version, "worker", self->id, "count",
+                          (json_int_t)json_array_size(findings));
+    if (vouch_wire_send(self->push, NULL, 0, h, text, strlen(text), 0) != 0)
+        vouch_warn("cannot send findings of batch %lld/%lld: %s", ledger_id, batch_no,
+                   zmq_strerror(zmq_errno()));
+    else
+        self->batches++;
+    vouch_debug("batch %lld/%lld: %zu lines, %zu findings", ledger_id, batch_no, n,
+                json_array_size(findings));
+    json_decref(h);
+    free(text);
+    json_decref(findings);
+    free(contracts);
+    free(lines);
+}
+
+int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
+{
+    s_heartbeat(self);
+    while (!*stop) {
+        zmq_pollitem_t items[] = {
+            {self->pull, 0, ZMQ_POLLIN, 0},
+            {self->control, 0, ZMQ_POLLIN, 0},
+        };
+        int rc = zmq_poll(items, 2, 500);
+        if (rc < 0 && zmq_errno() != EINTR)
+            return -1;
+        if (items[0].revents & ZMQ_POLLIN) {
+            vouch_wire_msg_t msg;
+            vouch_error_t err;
+            vouch_error_clear(&err);
+            int r = vouch_wire_recv(self->pull, false, ZMQ_DONTWAIT, &msg, &err);
+            if (r == 0) {
+                s_batch(self, &msg);
+                vouch_wire_msg_close(&msg);
+            } else if (r == -2)
+                vouch_warn("dropped a message on the work socket: %s", err.text);
+        }
+        if (items[1].revents & ZMQ_POLLIN) {
+            /* nothing is expected here outside a policy fetch: a late answer */
+            vouch_wire_msg_t msg;
+            vouch_error_t err;
+            if (vouch_wire_recv(self->control, false, ZMQ_DONTWAIT, &msg, &err) == 0)
+                vouch_wire_msg_close(&msg);
+        }
+        if (s_now_ms() - self->last_heartbeat >= S_HEARTBEAT_MS)
+            s_heartbeat(self);
+    }
+    return 0;
+}

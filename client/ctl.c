@@ -1,0 +1,121 @@
+/* ctl.c: vouchctl's connections: a DEALER to vouchd's control endpoint with
+ * timeouts (so a stopped vouchd is "unavailable", never a hang), and libpq. */
+#include "ctl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "alloc.h"
+#include "wire.h"
+
+void vouch_ctl_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("vouchctl: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int vouch_ctl_format_parse(const char *name)
+{
+    if (strcmp(name, "table") == 0)
+        return VOUCH_FMT_TABLE;
+    if (strcmp(name, "csv") == 0)
+        return VOUCH_FMT_CSV;
+    if (strcmp(name, "json") == 0)
+        return VOUCH_FMT_JSON;
+    return -1;
+}
+
+static int s_connect(vouch_ctl_t *ctl)
+{
+    if (ctl->control)
+        return 0;
+    if (!ctl->zmq_ctx)
+        ctl->zmq_ctx = zmq_ctx_new();
+    ctl->control = zmq_socket(ctl->zmq_ctx, ZMQ_DEALER);
+    vouch_wire_socket_defaults(ctl->control);
+    /* queue nothing for a peer that is not there: a send then fails at once */
+    int immediate = 1;
+    zmq_setsockopt(ctl->control, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
+    if (zmq_connect(ctl->control, ctl->cfg->control_endpoint) != 0) {
+        vouch_ctl_fail("cannot connect to %s: %s", ctl->cfg->control_endpoint,
+                       zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    /* wait briefly for the connection, so "not running" is told apart from slow */
+    zmq_pollitem_t item = {ctl->control, 0, ZMQ_POLLOUT, 0};
+    if (zmq_poll(&item, 1, 2000) <= 0 || !(item.revents & ZMQ_POLLOUT)) {
+        vouch_ctl_fail("vouchd is not running (no answer on %s)", ctl->cfg->control_endpoint);
+        return -1;
+    }
+    return 0;
+}
+
+int vouch_ctl_send(vouch_ctl_t *ctl, json_t *request, const void *payload, size_t len)
+{
+    if (s_connect(ctl) != 0)
+        return VOUCH_EXIT_UNAVAILABLE;
+    if (vouch_wire_send(ctl->control, NULL, 0, request, payload, len, 0) != 0) {
+        vouch_ctl_fail("cannot reach vouchd: %s", zmq_strerror(zmq_errno()));
+        return VOUCH_EXIT_UNAVAILABLE;
+    }
+    return 0;
+}
+
+int vouch_ctl_recv(vouch_ctl_t *ctl, json_t **reply, int timeout_ms)
+{
+    *reply = NULL;
+    zmq_pollitem_t item = {ctl->control, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, timeout_ms) <= 0) {
+        vouch_ctl_fail("no answer from vouchd within %d s", timeout_ms / 1000);
+        return VOUCH_EXIT_UNAVAILABLE;
+    }
+    vouch_wire_msg_t msg;
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    int rc = vouch_wire_recv(ctl->control, false, 0, &msg, &err);
+    if (rc != 0) {
+        vouch_ctl_fail("unreadable answer from vouchd: %s", err.text);
+        return VOUCH_EXIT_UNAVAILABLE;
+    }
+    *reply = json_incref(msg.header);
+    bool refused = strcmp(msg.type, "error") == 0;
+    vouch_wire_msg_close(&msg);
+    return refused ? VOUCH_EXIT_REFUSED : 0;
+}
+
+int vouch_ctl_request(vouch_ctl_t *ctl, json_t *request, const void *payload, size_t len,
+                      json_t **reply, int timeout_ms)
+{
+    *reply = NULL;
+    int rc = vouch_ctl_send(ctl, request, payload, len);
+    if (rc != 0)
+        return rc;
+    return vouch_ctl_recv(ctl, reply, timeout_ms);
+}
+
+PGconn *vouch_ctl_db(vouch_ctl_t *ctl)
+{
+    if (ctl->db)
+        return ctl->db;
+    char *conninfo = vouch_config_conninfo(ctl->cfg);
+    PGconn *conn = PQconnectdb(conninfo);
+    free(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
+        msg[strcspn(msg, "\n")] = '\0';
+        vouch_ctl_fail("database unavailable: %s", msg);
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetClientEncoding(conn, "UTF8");
+    ctl->db = conn;
+    return conn;
+}

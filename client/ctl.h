@@ -1,0 +1,52 @@
+/* ctl.h: what vouchctl's commands share: exit codes, the configuration, the
+ * control connection to vouchd, the database connection, output formats. */
+#ifndef VOUCH_CTL_H
+#define VOUCH_CTL_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "config.h"
+
+/* INTERFACE.md's exit status, everywhere */
+#define VOUCH_EXIT_OK 0
+#define VOUCH_EXIT_REFUSED 1     /* bad input, not found, not allowed */
+#define VOUCH_EXIT_USAGE 2       /* wrong usage */
+#define VOUCH_EXIT_UNAVAILABLE 3 /* vouchd unreachable, or PostgreSQL down for queries */
+
+typedef struct {
+    const char *home;
+    vouch_config_t *cfg;
+    void *zmq_ctx;
+    void *control; /* DEALER to vouchd, connected on first use */
+    PGconn *db;    /* connected on first use */
+} vouch_ctl_t;
+
+/* Send a request to vouchd and wait up to timeout_ms for its answer.
+ * Returns 0 with *reply (new reference), VOUCH_EXIT_REFUSED with *reply the
+ * error message when vouchd refused, VOUCH_EXIT_UNAVAILABLE when it did not answer. */
+int vouch_ctl_request(vouch_ctl_t *ctl, json_t *request, const void *payload, size_t len,
+                      json_t **reply, int timeout_ms);
+
+/* Send without waiting (for pipelined upload chunks); receive separately. */
+int vouch_ctl_send(vouch_ctl_t *ctl, json_t *request, const void *payload, size_t len);
+int vouch_ctl_recv(vouch_ctl_t *ctl, json_t **reply, int timeout_ms);
+
+/* The database, or NULL after printing why (the caller exits 3). */
+PGconn *vouch_ctl_db(vouch_ctl_t *ctl);
+
+/* Print "vouchctl: ..." on stderr. */
+void vouch_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+typedef enum { VOUCH_FMT_TABLE, VOUCH_FMT_CSV, VOUCH_FMT_JSON } vouch_ctl_format_t;
+/* -1 if the name is none of table, csv, json */
+int vouch_ctl_format_parse(const char *name);
+
+/* Commands: argc/argv start at the command's name. Each returns an exit code. */
+int vouch_cmd_ingest(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv);
+
+#endif

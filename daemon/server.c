@@ -1,0 +1,328 @@
+/* server.c: vouchd's main loop, in the actor style: one poller over the
+ * control, results and storer sockets, one handler each, and a tick that
+ * reconnects the database and dispatches batches. */
+#include "server.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "db.h"
+#include "log.h"
+#include "policy.h"
+#include "spool.h"
+
+int64_t vouch_server_now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
+{
+    char text[440];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    vouch_warn("%s", text);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(self->errors[self->next_error], sizeof self->errors[0], "%s %s", stamp, text);
+    self->next_error = (self->next_error + 1) % VOUCH_MAX_ERRORS;
+}
+
+void vouch_server_db_failed(vouch_server_t *self, const char *why)
+{
+    if (self->db_up)
+        vouch_server_note_error(self, "database: %s", why);
+    snprintf(self->db_error, sizeof self->db_error, "%s", why);
+    if (self->conn && vouch_db_lost(self->conn)) {
+        PQfinish(self->conn);
+        self->conn = NULL;
+        self->db_up = false;
+    }
+}
+
+static void s_db_tick(vouch_server_t *self)
+{
+    if (self->conn && !vouch_db_lost(self->conn)) {
+        self->db_up = true;
+        return;
+    }
+    self->db_up = false;
+    int64_t now = vouch_server_now_ms();
+    if (now < self->db_next_try_ms)
+        return;
+    if (self->conn) {
+        PQfinish(self->conn);
+        self->conn = NULL;
+    }
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    char *conninfo = vouch_config_conninfo(self->cfg);
+    self->conn = vouch_db_connect(conninfo, &err);
+    free(conninfo);
+    if (self->conn && vouch_db_migrate(self->conn, self->cfg->sql_dir, &err) < 0) {
+        vouch_server_note_error(self, "%s", err.text);
+        PQfinish(self->conn);
+        self->conn = NULL;
+    }
+    if (!self->conn) {
+        snprintf(self->db_error, sizeof self->db_error, "%s", err.text);
+        self->db_backoff_ms = self->db_backoff_ms ? self->db_backoff_ms * 2 : 250;
+        if (self->db_backoff_ms > 10000)
+            self->db_backoff_ms = 10000;
+        self->db_next_try_ms = now + self->db_backoff_ms;
+        return;
+    }
+    self->db_backoff_ms = 0;
+    self->db_up = true;
+    self->db_error[0] = '\0';
+    vouch_info("database connected");
+    if (!self->recovered && vouch_dispatch_recover(self) == 0)
+        self->recovered = true;
+}
+
+static void s_storer_message(vouch_server_t *self, vouch_wire_msg_t *msg)
+{
+    const json_t *h = msg->header;
+    if (strcmp(msg->type, "db") == 0) {
+        const char *state = vouch_wire_get_str(h, "state");
+        const char *error = vouch_wire_get_str(h, "error");
+        bool up = state && strcmp(state, "up") == 0;
+        if (!up && self->storer_db_up)
+            vouch_server_note_error(self, "storing: database: %s", error ? error : "down");
+        self->storer_db_up = up;
+        if (!up && error)
+            snprintf(self->db_error, sizeof self->db_error, "%s", error);
+        return;
+    }
+    if (strcmp(msg->type, "file") != 0)
+        return;
+    const char *ticket = vouch_wire_get_str(h, "ticket");
+    if (!ticket)
+        return;
+    vouch_ticket_t *t = vouch_control_ticket(self, ticket, true);
+    long long v;
+    snprintf(t->name, sizeof t->name, "%s", vouch_wire_get_str(h, "name") ?: "");
+    snprintf(t->status, sizeof t->status, "%s", vouch_wire_get_str(h, "status") ?: "");
+    snprintf(t->error, sizeof t->error, "%s", vouch_wire_get_str(h, "error") ?: "");
+    t->ledger_id = vouch_wire_get_int(h, "ledger_id", &v) == 0 ? v : 0;
+    t->lines = vouch_wire_get_int(h, "lines", &v) == 0 ? (long)v : 0;
+    t->vouchers = vouch_wire_get_int(h, "vouchers", &v) == 0 ? (long)v : 0;
+    t->batches = vouch_wire_get_int(h, "batches", &v) == 0 ? (long)v : 0;
+    t->dropped = vouch_wire_get_int(h, "dropped", &v) == 0 ? (long)v : 0;
+    if (strcmp(t->status, "rejected") == 0)
+        vouch_server_note_error(self, "%s", t->error);
+}
+
+/* Drain up to max messages from one socket through handler. */
+static void s_drain(vouch_server_t *self, void *socket, bool router, int max,
+                    void (*handler)(vouch_server_t *, vouch_wire_msg_t *), const char *what)
+{
+    for (int i = 0; i < max; i++) {
+        vouch_wire_msg_t msg;
+        vouch_error_t err;
+        vouch_error_clear(&err);
+        int rc = vouch_wire_recv(socket, router, ZMQ_DONTWAIT, &msg, &err);
+        if (rc == -1)
+            return;
+        if (rc == -2) {
+            vouch_server_note_error(self, "%s: dropped a message: %s", what, err.text);
+            if (router && msg.id_len)
+                vouch_wire_send_error(socket, msg.id, msg.id_len, err.text);
+            vouch_wire_msg_close(&msg);
+            continue;
+        }
+        handler(self, &msg);
+        vouch_wire_msg_close(&msg);
+    }
+}
+
+int vouch_server_run(vouch_server_t *self, volatile int *stop)
+{
+    int64_t last_dispatch = 0;
+    while (!*stop) {
+        zmq_pollitem_t items[] = {
+            {self->control, 0, ZMQ_POLLIN, 0},
+            {self->results, 0, ZMQ_POLLIN, 0},
+            {self->storer_pipe, 0, ZMQ_POLLIN, 0},
+        };
+        int rc = zmq_poll(items, 3, 100);
+        if (rc < 0 && zmq_errno() != EINTR)
+            return -1;
+        if (items[2].revents & ZMQ_POLLIN)
+            s_drain(self, self->storer_pipe, false, 64, s_storer_message, "storer");
+        if (items[0].revents & ZMQ_POLLIN)
+            s_drain(self, self->control, true, 256, vouch_control_handle, "control");
+        s_db_tick(self);
+        if (items[1].revents & ZMQ_POLLIN)
+            s_drain(self, self->results, false, 64, vouch_dispatch_findings, "results");
+        int64_t now = vouch_server_now_ms();
+        /* dispatch whenever something came back (room freed up), else a few times a second */
+        if (items[1].revents || items[2].revents || now - last_dispatch >= 200) {
+            vouch_dispatch_tick(self);
+            last_dispatch = now;
+            vouch_control_expire_uploads(self);
+        }
+    }
+    return 0;
+}
+
+/* Read and check the policy file; vouchd serves exactly these bytes to
+ * workers, under the version their hash gives. */
+int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
+{
+    FILE *f = fopen(self->cfg->policy_file, "rb");
+    if (!f) {
+        vouch_error_set(err, "cannot read the policy %s: %s", self->cfg->policy_file,
+                        strerror(errno));
+        return -1;
+    }
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        vouch_buf_append(&b, chunk, n);
+    fclose(f);
+    vouch_policy_t *policy =
+        vouch_policy_new(b.data ? b.data : "", b.len, self->cfg->policy_profile, err);
+    if (!policy) {
+        snprintf(err->file, sizeof err->file, "%s", self->cfg->policy_file);
+        vouch_buf_free(&b);
+        return -1;
+    }
+    vouch_buf_t scope;
+    vouch_buf_init(&scope);
+    vouch_buf_putc(&scope, '{');
+    const vouch_policy_codes_t *codes =
+        vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE);
+    for (size_t i = 0; codes && i < codes->n; i++) {
+        /* codes are digits (the policy checks); the pattern is code% */
+        vouch_buf_printf(&scope, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
+    }
+    vouch_buf_putc(&scope, '}');
+    free(self->policy_bytes);
+    free(self->policy_profile);
+    free(self->procurement_scope);
+    self->policy_bytes = b.data;
+    self->policy_len = b.len;
+    snprintf(self->policy_version, sizeof self->policy_version, "%s",
+             vouch_policy_version(policy));
+    self->policy_profile = vouch_strdup(vouch_policy_profile(policy));
+    self->procurement_scope = scope.data;
+    vouch_policy_destroy(&policy);
+    return 0;
+}
+
+static void *s_bind(vouch_server_t *self, int type, const char *endpoint, vouch_error_t *err)
+{
+    void *s = zmq_socket(self->ctx, type);
+    vouch_wire_socket_defaults(s);
+    if (type == ZMQ_PUSH) {
+        /* few batches wait in any one worker's pipe: the rest wait in PostgreSQL */
+        int hwm = 2;
+        zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    }
+    if (zmq_bind(s, endpoint) != 0) {
+        vouch_error_set(err, "cannot bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void s_mkdir_for_ipc(const char *endpoint)
+{
+    if (strncmp(endpoint, "ipc://", 6) != 0)
+        return;
+    char *path = vouch_strdup(endpoint + 6);
+    char *slash = strrchr(path, '/');
+    if (slash) {
+        *slash = '\0';
+        mkdir(path, 0700);
+    }
+    free(path);
+}
+
+vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err)
+{
+    vouch_server_t *self = vouch_calloc(1, sizeof *self);
+    self->cfg = cfg;
+    self->started = time(NULL);
+    self->storer_db_up = true; /* until the storer says otherwise */
+    for (int i = 0; i < VOUCH_MAX_UPLOADS; i++)
+        self->uploads[i].fd = -1;
+    if (vouch_server_load_policy(self, err) != 0)
+        goto fail;
+    if (vouch_spool_prepare(cfg->spool_dir, err) != 0)
+        goto fail;
+    self->ctx = zmq_ctx_new();
+    s_mkdir_for_ipc(cfg->control_endpoint);
+    s_mkdir_for_ipc(cfg->work_endpoint);
+    s_mkdir_for_ipc(cfg->results_endpoint);
+    if (!(self->control = s_bind(self, ZMQ_ROUTER, cfg->control_endpoint, err)) ||
+        !(self->work = s_bind(self, ZMQ_PUSH, cfg->work_endpoint, err)) ||
+        !(self->results = s_bind(self, ZMQ_PULL, cfg->results_endpoint, err)) ||
+        !(self->storer_pipe = s_bind(self, ZMQ_PAIR, "inproc://storer", err)))
+        goto fail;
+    self->storer = vouch_storer_new(self->ctx, "inproc://storer", cfg);
+    if (!self->storer) {
+        vouch_error_set(err, "cannot start the storing thread");
+        goto fail;
+    }
+    return self;
+fail:
+    vouch_server_destroy(&self);
+    return NULL;
+}
+
+void vouch_server_destroy(vouch_server_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    vouch_server_t *self = *self_p;
+    if (self->storer) {
+        json_t *stop = vouch_wire_header("stop");
+        vouch_wire_send(self->storer_pipe, NULL, 0, stop, NULL, 0, 0);
+        json_decref(stop);
+        vouch_storer_destroy(&self->storer);
+    }
+    for (int i = 0; i < VOUCH_MAX_UPLOADS; i++)
+        if (self->uploads[i].used) {
+            close(self->uploads[i].fd);
+            unlink(self->uploads[i].part_path);
+            free(self->uploads[i].part_path);
+            free(self->uploads[i].name);
+            free(self->uploads[i].org);
+            vouch_sha256_destroy(&self->uploads[i].sha);
+        }
+    if (self->control)
+        zmq_close(self->control);
+    if (self->work)
+        zmq_close(self->work);
+    if (self->results)
+        zmq_close(self->results);
+    if (self->storer_pipe)
+        zmq_close(self->storer_pipe);
+    if (self->ctx)
+        zmq_ctx_term(self->ctx);
+    PQfinish(self->conn);
+    free(self->policy_bytes);
+    free(self->policy_profile);
+    free(self->procurement_scope);
+    free(self);
+    *self_p = NULL;
+}

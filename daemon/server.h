@@ -1,0 +1,117 @@
+/* server.h: vouchd's state, shared by its handlers: the sockets, the main
+ * loop's PostgreSQL connection, the policy it serves, uploads in progress,
+ * tickets of files handed in, and the workers it has heard from.
+ * Internal to the daemon; one thread (the main loop) touches it. */
+#ifndef VOUCH_SERVER_H
+#define VOUCH_SERVER_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "error.h"
+#include "sha256.h"
+#include "storer.h"
+#include "wire.h"
+
+#define VOUCH_MAX_UPLOADS 64
+#define VOUCH_MAX_TICKETS 1024
+#define VOUCH_MAX_WORKERS 256
+#define VOUCH_MAX_ERRORS 16
+#define VOUCH_UPLOAD_IDLE 120 /* seconds an upload may stall before it is dropped */
+
+typedef struct {
+    bool used;
+    long long id;
+    int fd;
+    char *part_path;
+    char *name;
+    char *org;
+    long long size;     /* announced */
+    long long received;
+    long long next_seq;
+    vouch_sha256_t *sha;
+    time_t last_activity;
+} vouch_upload_t;
+
+typedef struct {
+    char ticket[96];
+    char name[256];
+    char status[16]; /* queued, storing, accepted, duplicate, rejected */
+    long long ledger_id;
+    long lines, vouchers, batches, dropped;
+    char error[1024];
+} vouch_ticket_t;
+
+typedef struct {
+    char id[64];
+    time_t last_seen;
+    long long batches;
+} vouch_worker_seen_t;
+
+typedef struct {
+    const vouch_config_t *cfg;
+    void *ctx;
+    void *control; /* ROUTER */
+    void *work;    /* PUSH */
+    void *results; /* PULL */
+    void *storer_pipe;
+    vouch_storer_t *storer;
+    time_t started;
+
+    PGconn *conn;
+    bool db_up;
+    bool storer_db_up;
+    char db_error[512];
+    int db_backoff_ms;
+    int64_t db_next_try_ms;
+    bool recovered; /* batches left dispatched by an earlier run were reset */
+
+    char *policy_bytes;
+    size_t policy_len;
+    char policy_version[17];
+    char *policy_profile;
+    char *procurement_scope; /* '{30201%,...}' for the contract totals query */
+
+    vouch_upload_t uploads[VOUCH_MAX_UPLOADS];
+    long long next_upload_id;
+    vouch_ticket_t tickets[VOUCH_MAX_TICKETS];
+    size_t next_ticket; /* ring */
+    vouch_worker_seen_t workers[VOUCH_MAX_WORKERS];
+    char errors[VOUCH_MAX_ERRORS][512];
+    size_t next_error;
+    long long batches_sent, findings_stored;
+} vouch_server_t;
+
+/* Bind the endpoints, load the policy, start the storing thread. cfg is
+ * borrowed. Returns a new server or NULL with err. */
+vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err);
+void vouch_server_destroy(vouch_server_t **self_p);
+/* Run until *stop becomes non-zero. 0, or -1 when polling failed. */
+int vouch_server_run(vouch_server_t *self, volatile int *stop);
+/* (Re)load the policy file; on failure the server keeps the one it had. */
+int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err);
+
+int64_t vouch_server_now_ms(void);
+/* Remember an error for `vouchctl status` and log it. */
+void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The database failed under the main loop: drop the connection, retry later. */
+void vouch_server_db_failed(vouch_server_t *self, const char *why);
+
+/* control.c */
+void vouch_control_handle(vouch_server_t *self, vouch_wire_msg_t *msg);
+void vouch_control_expire_uploads(vouch_server_t *self);
+vouch_ticket_t *vouch_control_ticket(vouch_server_t *self, const char *ticket, bool create);
+
+/* dispatch.c */
+/* Send what batches the workers have room for. Returns how many were sent. */
+int vouch_dispatch_tick(vouch_server_t *self);
+/* Store a worker's findings and mark its batch done, in one transaction. */
+void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg);
+/* After a (re)start, every batch not done is pending again. */
+int vouch_dispatch_recover(vouch_server_t *self);
+
+#endif

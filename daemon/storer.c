@@ -1,0 +1,191 @@
+/* storer.c: the storing thread: spool in, ledgers out, PostgreSQL outages
+ * ridden out with back-off while files wait safely in the spool. */
+#include "storer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "alloc.h"
+#include "db.h"
+#include "ingest.h"
+#include "log.h"
+#include "spool.h"
+#include "wire.h"
+
+struct vouch_storer_t {
+    pthread_t thread;
+    void *ctx;
+    char *endpoint;
+    const vouch_config_t *cfg;
+    void *pipe;
+    PGconn *conn;
+    bool stop;
+    int backoff_ms;
+};
+
+static void s_report_db(vouch_storer_t *self, const char *state, const char *error)
+{
+    json_t *h = json_pack("{s:s, s:s, s:s?}", "type", "db", "state", state, "error", error);
+    vouch_wire_send(self->pipe, NULL, 0, h, NULL, 0, 0);
+    json_decref(h);
+}
+
+/* wait up to ms for a message from the main loop; handle it */
+static void s_wait(vouch_storer_t *self, int ms)
+{
+    zmq_pollitem_t item = {self->pipe, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, ms) <= 0)
+        return;
+    while (true) {
+        vouch_wire_msg_t msg;
+        vouch_error_t err;
+        int rc = vouch_wire_recv(self->pipe, false, ZMQ_DONTWAIT, &msg, &err);
+        if (rc == -1)
+            break;
+        if (rc == 0 && strcmp(msg.type, "stop") == 0)
+            self->stop = true;
+        if (rc == 0)
+            vouch_wire_msg_close(&msg);
+    }
+}
+
+static bool s_connect(vouch_storer_t *self)
+{
+    if (self->conn && !vouch_db_lost(self->conn))
+        return true;
+    if (self->conn) {
+        PQfinish(self->conn);
+        self->conn = NULL;
+    }
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    char *conninfo = vouch_config_conninfo(self->cfg);
+    self->conn = vouch_db_connect(conninfo, &err);
+    free(conninfo);
+    if (self->conn && vouch_db_migrate(self->conn, self->cfg->sql_dir, &err) < 0) {
+        PQfinish(self->conn);
+        self->conn = NULL;
+    }
+    if (!self->conn) {
+        s_report_db(self, "down", err.text);
+        return false;
+    }
+    self->backoff_ms = 0;
+    s_report_db(self, "up", NULL);
+    return true;
+}
+
+static void s_backoff(vouch_storer_t *self)
+{
+    self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : 250;
+    if (self->backoff_ms > 10000)
+        self->backoff_ms = 10000;
+    s_wait(self, self->backoff_ms);
+}
+
+static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
+{
+    vouch_ingest_opts_t opts = {
+        .file_name = e->name,
+        .org = e->org,
+        .batch_lines = self->cfg->batch_lines,
+        .max_lines = self->cfg->max_lines,
+        .max_file_bytes = self->cfg->max_file_bytes,
+    };
+    vouch_ingest_result_t res;
+    vouch_ingest_file(self->conn, e->path, &opts, &res);
+    char message[1024];
+    vouch_error_format(&res.err, message, sizeof message);
+    const char *ticket = e->ticket ? e->ticket : res.sha256;
+    switch (res.status) {
+    case VOUCH_INGEST_ACCEPTED:
+        vouch_info("stored %s as ledger %lld: %ld lines, %ld vouchers, %ld batches", e->name,
+                   res.ledger_id, res.lines, res.vouchers, res.batches);
+        vouch_spool_remove(e);
+        break;
+    case VOUCH_INGEST_DUPLICATE:
+        vouch_info("%s is a copy of ledger %lld: nothing stored", e->name, res.ledger_id);
+        vouch_spool_remove(e);
+        break;
+    case VOUCH_INGEST_REJECTED:
+        vouch_warn("refused %s", message);
+        if (vouch_spool_reject(self->cfg->spool_dir, e, message) != 0) {
+            vouch_error("cannot move %s to rejected/: removing it", e->path);
+            vouch_spool_remove(e);
+        }
+        break;
+    case VOUCH_INGEST_RETRY:
+        vouch_warn("cannot store %s now, will retry: %s", e->name, res.err.text);
+        s_report_db(self, "down", res.err.text);
+        return;
+    }
+    json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "type", "file",
+                          "ticket", ticket, "name", e->name, "status",
+                          vouch_ingest_status_name(res.status), "ledger_id",
+                          (json_int_t)res.ledger_id, "lines", (json_int_t)res.lines, "vouchers",
+                          (json_int_t)res.vouchers, "batches", (json_int_t)res.batches,
+                          "dropped", (json_int_t)res.dropped);
+    if (res.status == VOUCH_INGEST_REJECTED)
+        json_object_set_new(h, "error", json_string(message));
+    vouch_wire_send(self->pipe, NULL, 0, h, NULL, 0, 0);
+    json_decref(h);
+}
+
+static void *s_run(void *arg)
+{
+    vouch_storer_t *self = arg;
+    while (!self->stop) {
+        if (!s_connect(self)) {
+            s_backoff(self);
+            continue;
+        }
+        vouch_spool_entry_t e;
+        if (!vouch_spool_next(self->cfg->spool_dir, &e)) {
+            s_wait(self, 500);
+            continue;
+        }
+        s_store(self, &e);
+        bool retry = vouch_db_lost(self->conn) || access(e.path, F_OK) == 0;
+        vouch_spool_entry_free(&e);
+        if (retry)
+            s_backoff(self);
+        else
+            s_wait(self, 0);
+    }
+    PQfinish(self->conn);
+    self->conn = NULL;
+    return NULL;
+}
+
+vouch_storer_t *vouch_storer_new(void *zmq_ctx, const char *endpoint, const vouch_config_t *cfg)
+{
+    vouch_storer_t *self = vouch_calloc(1, sizeof *self);
+    self->ctx = zmq_ctx;
+    self->cfg = cfg;
+    self->endpoint = vouch_strdup(endpoint);
+    self->pipe = zmq_socket(zmq_ctx, ZMQ_PAIR);
+    vouch_wire_socket_defaults(self->pipe);
+    if (zmq_connect(self->pipe, endpoint) != 0 ||
+        pthread_create(&self->thread, NULL, s_run, self) != 0) {
+        zmq_close(self->pipe);
+        free(self->endpoint);
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+void vouch_storer_destroy(vouch_storer_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    vouch_storer_t *self = *self_p;
+    pthread_join(self->thread, NULL);
+    zmq_close(self->pipe);
+    free(self->endpoint);
+    free(self);
+    *self_p = NULL;
+}

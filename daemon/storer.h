@@ -1,0 +1,23 @@
+/* storer.h: vouchd's storing thread. It takes files from the spool one by one,
+ * stores each as a ledger on its own PostgreSQL connection, and tells the main
+ * loop what became of them over an inproc PAIR socket, so the main loop keeps
+ * serving uploads, workers and findings while a large file is being stored.
+ *
+ *   main -> storer: {"type":"wake"} (a file arrived), {"type":"stop"}
+ *   storer -> main: {"type":"file", "ticket", "name", "status", "ledger_id",
+ *                    "lines", "vouchers", "batches", "dropped", "error"}
+ *                   {"type":"db", "state":"up"|"down", "error"} */
+#ifndef VOUCH_STORER_H
+#define VOUCH_STORER_H
+
+#include "config.h"
+
+typedef struct vouch_storer_t vouch_storer_t;
+
+/* Start the thread; it connects its PAIR to endpoint (which the caller bound).
+ * cfg is borrowed and must outlive the storer. */
+vouch_storer_t *vouch_storer_new(void *zmq_ctx, const char *endpoint, const vouch_config_t *cfg);
+/* Join the thread (the caller sent "stop" first). */
+void vouch_storer_destroy(vouch_storer_t **self_p);
+
+#endif

@@ -1,0 +1,43 @@
+# lib.sh: what the integration tests share: a private stack (PostgreSQL, vouchd,
+# workers) under a fresh state folder, torn down when the test exits.
+set -euo pipefail
+: "${VOUCH_SOURCE:?run through ctest, which sets VOUCH_SOURCE and VOUCH_BIN}"
+: "${VOUCH_BIN:?}"
+export VOUCH_BIN
+fixtures=$VOUCH_SOURCE/tests/fixtures
+state=$(mktemp -d /tmp/vouch-it.XXXXXX)
+export VOUCH_HOME=$state
+
+cleanup() {
+    local rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "--- logs of the failed test ($state/log) ---" >&2
+        tail -n 30 "$state"/log/*.log >&2 2>/dev/null || true
+    fi
+    "$VOUCH_SOURCE/deploy/stack.sh" down "$state" >/dev/null 2>&1 || true
+    rm -rf "$state"
+    exit $rc
+}
+trap cleanup EXIT
+
+ctl() { "$VOUCH_BIN/vouchctl" --home "$state" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+    [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
+    ok "$1"
+}
+
+stack_up() { "$VOUCH_SOURCE/deploy/stack.sh" up "$state" "$@"; }
+
+# psql on the stack's own database
+sql() {
+    local sock=$state/pg/run
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u vouch -- psql -h "$sock" -U vouch -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
+    else
+        psql -h "$sock" -U vouch -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
+    fi
+}

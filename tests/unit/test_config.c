@@ -1,0 +1,129 @@
+/* test_config.c: vouch.conf: defaults that work on one machine, settings
+ * that override them, and errors that name the line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char s_dir[64];
+
+static int s_setup(void **state)
+{
+    (void)state;
+    snprintf(s_dir, sizeof s_dir, "/tmp/vouch-config-XXXXXX");
+    return mkdtemp(s_dir) ? 0 : -1;
+}
+
+static int s_teardown(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/vouch.conf", s_dir);
+    unlink(path);
+    rmdir(s_dir);
+    return 0;
+}
+
+static void s_write(const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/vouch.conf", s_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    vouch_config_t *c = vouch_config_new(s_dir, &err);
+    assert_non_null(c);
+    char want[160];
+    snprintf(want, sizeof want, "ipc://%s/run/control.sock", c->home);
+    assert_string_equal(c->control_endpoint, want);
+    assert_int_equal(c->batch_lines, 2000);
+    assert_int_equal(c->workers, 2);
+    char *conninfo = vouch_config_conninfo(c);
+    assert_non_null(strstr(conninfo, "/pg/run"));
+    free(conninfo);
+    vouch_config_destroy(&c);
+    assert_null(c);
+    vouch_config_destroy(&c); /* NULL-safe */
+}
+
+static void test_overrides(void **state)
+{
+    (void)state;
+    s_write("# a comment\n"
+            "database = \"host=/var/run/postgresql dbname=audit\"\n"
+            "batch_lines = 500   # smaller batches\n"
+            "work_endpoint = tcp://0.0.0.0:5571\n");
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    vouch_config_t *c = vouch_config_new(s_dir, &err);
+    assert_non_null(c);
+    assert_string_equal(c->database, "host=/var/run/postgresql dbname=audit");
+    assert_int_equal(c->batch_lines, 500);
+    assert_string_equal(c->work_endpoint, "tcp://0.0.0.0:5571");
+    char *conninfo = vouch_config_conninfo(c);
+    assert_string_equal(conninfo, "host=/var/run/postgresql dbname=audit");
+    free(conninfo);
+    vouch_config_destroy(&c);
+}
+
+static void test_errors_name_the_line(void **state)
+{
+    (void)state;
+    vouch_error_t err;
+    s_write("batch_lines = 100\nbatch_size = 3\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.text, "unknown setting \"batch_size\""));
+
+    s_write("max_inflight = many\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+    assert_int_equal(err.line, 1);
+    assert_non_null(strstr(err.text, "max_inflight"));
+
+    s_write("just words\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+    assert_int_equal(err.line, 1);
+
+    s_write("batch_lines = 0\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+}
+
+static void test_home(void **state)
+{
+    (void)state;
+    setenv("VOUCH_HOME", "/srv/vouch", 1);
+    assert_string_equal(vouch_config_home(NULL), "/srv/vouch");
+    assert_string_equal(vouch_config_home("/given"), "/given");
+    unsetenv("VOUCH_HOME");
+    assert_null(vouch_config_home(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_defaults, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_overrides, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_errors_name_the_line, s_setup, s_teardown),
+        cmocka_unit_test(test_home),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,877 @@
+/* test_rules.c: each per-line rule against both columns of its RULES.md row
+ * (when it fires, when it never does), the engine's choice of lines (twins,
+ * red ink, budget-only vouchers), and the seed case end to end. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "alloc.h"
+#include "date.h"
+#include "money.h"
+#include "policy.h"
+#include "rules.h"
+#include "text.h"
+#include "voucher.h"
+
+#define POLICY_PATH VOUCH_SOURCE_DIR "/deploy/policy/cn-default.json"
+#define MAX_LINES 64
+
+static vouch_policy_t *s_policy;
+
+/* A batch built in C: lines with literal text (borrowed, static lifetime). */
+typedef struct {
+    vouch_line_t lines[MAX_LINES];
+    size_t n;
+    vouch_contract_total_t contracts[8];
+    size_t ncontracts;
+    json_t *findings;
+} batch_t;
+
+static int32_t s_date(const char *s)
+{
+    int32_t d = VOUCH_DATE_NONE;
+    if (s)
+        assert_int_equal(vouch_date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+static int64_t s_fen(const char *s)
+{
+    int64_t fen;
+    assert_int_equal(vouch_money_parse(s, strlen(s), &fen), 0);
+    return fen;
+}
+
+/* A line of voucher 记-vno dated date: account, economic code, debit and
+ * credit as yuan strings ("" for none). Everything else blank. */
+static vouch_line_t *s_line(batch_t *b, int vno, const char *date, const char *account,
+                            const char *econ, const char *debit, const char *credit)
+{
+    assert_true(b->n < MAX_LINES);
+    vouch_line_t *l = &b->lines[b->n];
+    memset(l, 0, sizeof *l);
+    for (int i = 0; i < VOUCH_T_COUNT; i++)
+        l->text[i] = "";
+    l->seq = (int64_t)b->n + 1;
+    l->text[VOUCH_T_ORG] = "永州市人力资源和社会保障局";
+    l->text[VOUCH_T_VOUCHER_WORD] = "记";
+    l->text[VOUCH_T_ACCOUNT_CODE] = account;
+    l->text[VOUCH_T_ECON_CODE] = econ;
+    l->voucher_no = vno;
+    l->voucher_date = s_date(date);
+    int y, m, d;
+    vouch_date_to_ymd(l->voucher_date, &y, &m, &d);
+    l->fiscal_year = (int16_t)y;
+    l->period = (int16_t)m;
+    l->debit = debit[0] ? s_fen(debit) : 0;
+    l->credit = credit[0] ? s_fen(credit) : 0;
+    l->business_date = VOUCH_DATE_NONE;
+    l->approval_date = VOUCH_DATE_NONE;
+    l->attachments = VOUCH_ATTACH_UNKNOWN;
+    l->line_no = 1;
+    if (b->n > 0 && b->lines[b->n - 1].voucher_no == vno)
+        l->line_no = b->lines[b->n - 1].line_no + 1;
+    b->n++;
+    return l;
+}
+
+/* An expense voucher: a 5001 debit with the summary and a 1011 credit. */
+static vouch_line_t *s_expense(batch_t *b, int vno, const char *econ, const char *amount,
+                               const char *summary)
+{
+    vouch_line_t *l = s_line(b, vno, "2022-04-20", "5001", econ, amount, "");
+    l->text[VOUCH_T_SUMMARY] = summary;
+    vouch_line_t *c = s_line(b, vno, "2022-04-20", "1011", "", "", amount);
+    c->text[VOUCH_T_SUMMARY] = summary;
+    return &b->lines[b->n - 2];
+}
+
+static void s_run(batch_t *b)
+{
+    json_decref(b->findings);
+    b->findings = json_array();
+    vouch_batch_view_t view = {b->lines, b->n, b->contracts, b->ncontracts};
+    int n = vouch_rules_run(s_policy, &view, b->findings);
+    assert_int_equal(n, (int)json_array_size(b->findings));
+}
+
+/* Findings of rule (NULL: any) on the line with seq (0: any line). */
+static size_t s_count(const batch_t *b, const char *rule, int64_t seq)
+{
+    size_t n = 0, i;
+    json_t *f;
+    json_array_foreach(b->findings, i, f)
+    {
+        if (rule && strcmp(json_string_value(json_object_get(f, "rule")), rule) != 0)
+            continue;
+        if (seq && json_integer_value(json_object_get(f, "seq")) != seq)
+            continue;
+        n++;
+    }
+    return n;
+}
+
+/* The one finding of rule on seq (borrowed). */
+static json_t *s_finding(const batch_t *b, const char *rule, int64_t seq)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(b->findings, i, f)
+    {
+        if (strcmp(json_string_value(json_object_get(f, "rule")), rule) == 0 &&
+            json_integer_value(json_object_get(f, "seq")) == seq)
+            return f;
+    }
+    fail_msg("no %s finding on seq %lld", rule, (long long)seq);
+    return NULL;
+}
+
+static const char *s_ev(json_t *f, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(f, "evidence"), key));
+}
+
+static void s_reset(batch_t *b)
+{
+    json_decref(b->findings);
+    memset(b, 0, sizeof *b);
+}
+
+/* Whether the rule fires on one expense line with these fields. */
+static size_t s_fires(const char *rule, const char *econ, const char *amount, const char *summary)
+{
+    batch_t b = {0};
+    s_expense(&b, 1, econ, amount, summary);
+    s_run(&b);
+    size_t n = s_count(&b, rule, 1);
+    s_reset(&b);
+    return n;
+}
+
+/* ---- MISCLASS_EXPENSE ---- */
+
+static void test_misclass_venue(void **state)
+{
+    (void)state;
+    batch_t b = {0};
+    s_expense(&b, 23, "30217", "4000.00", "接待省人社厅领导调研租赁会议室");
+    s_run(&b);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 0), 1);
+    json_t *f = s_finding(&b, "MISCLASS_EXPENSE", 1);
+    assert_string_equal(json_string_value(json_object_get(f, "message")),
+                        "摘要“接待省人社厅领导调研租赁会议室”为场地租赁，不应列支30217公务接待费");
+    assert_string_equal(json_string_value(json_object_get(f, "message_en")),
+                        "summary names a venue rental, booked under 30217 公务接待费");
+    assert_int_equal(json_integer_value(json_object_get(f, "amount")), 400000);
+    assert_string_equal(json_string_value(json_object_get(f, "severity")), "medium");
+    assert_string_equal(json_string_value(json_object_get(f, "profile")), "cn-default");
+    assert_int_equal(json_integer_value(json_object_get(f, "rule_version")), 1);
+    assert_string_equal(s_ev(f, "family"), "venue");
+    assert_string_equal(s_ev(f, "code"), "30217");
+    json_t *words = json_object_get(json_object_get(f, "evidence"), "words");
+    assert_int_equal(json_array_size(words), 2); /* 租赁 and 会议室, longest first wins */
+    s_reset(&b);
+
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30217", "800.00", "支付场租"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30217", "800.00", "礼堂租金"), 1);
+    /* a venue word with no renting is not a rental */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30217", "800.00", "会议室茶水费"), 0);
+    /* a venue rental is fine under meetings */
+    assert_int_equal(
+        s_fires("MISCLASS_EXPENSE", "30215", "3871.00", "召开全市人社工作会议租用会议室"), 0);
+    /* white space does not hide the words */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30217", "800.00", "租 用 会 议 室"), 1);
+}
+
+static void test_misclass_training_travel(void **state)
+{
+    (void)state;
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30215", "5000.00", "全市人社干部培训"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30217", "5000.00", "专家授课"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30216", "5000.00", "全市人社干部培训"), 0);
+    /* travel under meetings, training or reception */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30215", "1200.00", "张三出差长沙"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30216", "1200.00", "差旅费"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30211", "1200.00", "张三出差长沙"), 0);
+    /* a summary that names travel is travel: the training family yields */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30211", "1286.00", "赴长沙参加培训差旅费"), 0);
+    batch_t b = {0};
+    s_expense(&b, 1, "30215", "1286.00", "赴长沙参加培训差旅费");
+    s_run(&b);
+    json_t *f = s_finding(&b, "MISCLASS_EXPENSE", 1);
+    assert_string_equal(s_ev(f, "family"), "travel");
+    json_t *fams = json_object_get(json_object_get(f, "evidence"), "families");
+    assert_int_equal(json_array_size(fams), 1);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(f, "evidence"), "code")),
+                        "30215");
+    s_reset(&b);
+}
+
+static void test_misclass_vehicle(void **state)
+{
+    (void)state;
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30213", "1400.00", "公务用车维修保养费"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30201", "300.00", "加油"), 1);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30299", "60.00", "高速通行费"), 1);
+    /* vehicle costs belong under 30231 or 30225 */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30231", "1400.00", "公务用车维修保养费"), 0);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30225", "300.00", "加油"), 0);
+    /* 车 inside 火车, 车间, 车票, 乘车, 动车 is not a vehicle */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30201", "200.00", "购买火车票保险"), 0);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30213", "900.00", "车间设备维修"), 0);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30201", "50.00", "车票改签保险"), 0);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30201", "50.00", "乘车意外保险"), 0);
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30201", "50.00", "动车保险"), 0);
+    /* but a vehicle beside them still is */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30201", "50.00", "乘车后车辆保险"), 1);
+    /* travel summary: the vehicle family does not apply */
+    assert_int_equal(s_fires("MISCLASS_EXPENSE", "30211", "300.00", "出差途中加油费"), 0);
+
+    batch_t b = {0};
+    s_expense(&b, 1, "30213", "1400.00", "公务用车维修保养费");
+    s_run(&b);
+    json_t *f = s_finding(&b, "MISCLASS_EXPENSE", 1);
+    assert_string_equal(json_string_value(json_object_get(f, "message")),
+                        "摘要“公务用车维修保养费”为公务用车费用，应列支30231公务用车运行维护费、"
+                        "30225专用燃料费，不应列支30213维修（护）费");
+    assert_string_equal(s_ev(f, "family"), "vehicle");
+    json_t *fam0 = json_array_get(json_object_get(json_object_get(f, "evidence"), "families"), 0);
+    assert_string_equal(json_string_value(json_object_get(fam0, "suggested_code")), "30231");
+    s_reset(&b);
+}
+
+/* ---- INDICATOR_MISMATCH ---- */
+
+static size_t s_indicator(const char *indicator, const char *econ)
+{
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 1, econ, "1000.00", "支付费用");
+    l->text[VOUCH_T_INDICATOR] = indicator;
+    s_run(&b);
+    size_t n = s_count(&b, "INDICATOR_MISMATCH", 1);
+    s_reset(&b);
+    return n;
+}
+
+static void test_indicator(void **state)
+{
+    (void)state;
+    /* names a category, the code is another */
+    assert_int_equal(s_indicator("其他商品和服务支出", "30217"), 1);
+    assert_int_equal(s_indicator("会议费", "30217"), 1);
+    assert_int_equal(s_indicator("基本工资", "30101"), 0);
+    assert_int_equal(s_indicator("公务接待费", "30217"), 0);
+    /* the longest name wins: 邮电费 is not 电费 */
+    assert_int_equal(s_indicator("邮电费", "30207"), 0);
+    assert_int_equal(s_indicator("邮电费", "30206"), 1);
+    assert_int_equal(s_indicator("电费", "30206"), 0);
+    /* several names, a shared name names all its codes */
+    assert_int_equal(s_indicator("差旅费、会议费", "30215"), 0);
+    assert_int_equal(s_indicator("信息网络及软件购置更新", "31007"), 0);
+    assert_int_equal(s_indicator("信息网络及软件购置更新", "30907"), 0);
+    assert_int_equal(s_indicator("信息网络及软件购置更新", "30201"), 1);
+    /* a code names its category; it must stand alone */
+    assert_int_equal(s_indicator("30215会议费指标", "30215"), 0);
+    assert_int_equal(s_indicator("30215", "30217"), 1);
+    assert_int_equal(s_indicator("2130201项目", "30201"), 0);
+    /* a blank indicator raises nothing */
+    assert_int_equal(s_indicator("", "30217"), 0);
+    assert_int_equal(s_indicator("  ", "30217"), 0);
+    /* general indicators may pay anything, 三公 included */
+    assert_int_equal(s_indicator("日常公用经费", "30217"), 0);
+    assert_int_equal(s_indicator("机关运行经费", "30231"), 0);
+    assert_int_equal(s_indicator("公用经费", "30201"), 0);
+    /* a project or special fund may not pay 三公 */
+    assert_int_equal(s_indicator("农民工专项经费", "30217"), 1);
+    assert_int_equal(s_indicator("2130201项目", "30217"), 1);
+    assert_int_equal(s_indicator("农民工专项经费", "31013"), 1);
+    /* but may pay what is not 三公 */
+    assert_int_equal(s_indicator("农民工专项经费", "30201"), 0);
+    assert_int_equal(s_indicator("商品和服务支出", "30201"), 0); /* a class names nothing */
+
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 51, "30217", "4000.00", "农民工工资支付实地检查租用会议室");
+    l->text[VOUCH_T_INDICATOR] = "其他商品和服务支出";
+    s_run(&b);
+    json_t *f = s_finding(&b, "INDICATOR_MISMATCH", 1);
+    assert_string_equal(
+        json_string_value(json_object_get(f, "message")),
+        "预算指标“其他商品和服务支出”用于30299其他商品和服务支出，不应列支30217公务接待费");
+    json_t *cats = json_object_get(json_object_get(f, "evidence"), "indicator_categories");
+    assert_int_equal(json_array_size(cats), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(cats, 0), "code")),
+                        "30299");
+    s_reset(&b);
+
+    l = s_expense(&b, 52, "30217", "1995.00", "农民工专项核查招待费");
+    l->text[VOUCH_T_INDICATOR] = "农民工专项经费";
+    s_run(&b);
+    f = s_finding(&b, "INDICATOR_MISMATCH", 1);
+    assert_string_equal(json_string_value(json_object_get(f, "message_en")),
+                        "三公 spending 30217 公务接待费 paid from the project or special-fund "
+                        "indicator “农民工专项经费”");
+    s_reset(&b);
+}
+
+/* ---- PAYEE_MISMATCH ---- */
+
+static size_t s_payee(const char *claimant, const char *payee)
+{
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 5, "30211", "3333.10", "出差差旅费");
+    l->text[VOUCH_T_CLAIMANT] = claimant;
+    l->text[VOUCH_T_PAYEE] = payee;
+    s_run(&b);
+    size_t n = s_count(&b, "PAYEE_MISMATCH", 1);
+    s_reset(&b);
+    return n;
+}
+
+static void test_payee(void **state)
+{
+    (void)state;
+    assert_int_equal(s_payee("何春生", "冯德明"), 1);
+    assert_int_equal(s_payee("何春生", "何春生"), 0);
+    /* compared without white space and · */
+    assert_int_equal(s_payee("何 春生", "何春生　"), 0);
+    assert_int_equal(s_payee("买买提·艾力", "买买提艾力"), 0);
+    /* an organisation payee: markers inside, at the end, or a long name */
+    assert_int_equal(s_payee("何春生", "永州宾馆"), 0);
+    assert_int_equal(s_payee("何春生", "工资统发账户"), 0);
+    assert_int_equal(s_payee("何春生", "永州日报社"), 0);
+    assert_int_equal(s_payee("何春生", "华信文具店"), 0);
+    assert_int_equal(s_payee("何春生", "湖南省金保信息技术"), 0); /* longer than six */
+    assert_int_equal(s_payee("何春生", "欧阳春晓"), 1);
+    /* missing data */
+    assert_int_equal(s_payee("", "冯德明"), 0);
+    assert_int_equal(s_payee("何春生", ""), 0);
+
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 5, "30211", "3333.10", "两会信访接待长沙出差差旅费");
+    l->text[VOUCH_T_CLAIMANT] = "何春生";
+    l->text[VOUCH_T_PAYEE] = "冯德明";
+    l->text[VOUCH_T_PAYEE_ACCOUNT] = "6217372411403057996";
+    s_run(&b);
+    json_t *f = s_finding(&b, "PAYEE_MISMATCH", 1);
+    assert_string_equal(json_string_value(json_object_get(f, "message")),
+                        "报销人何春生的款项支付给冯德明");
+    assert_string_equal(json_string_value(json_object_get(f, "message_en")),
+                        "claimant 何春生 paid into 冯德明's account");
+    assert_string_equal(s_ev(f, "payee_account"), "6217372411403057996");
+    assert_string_equal(json_string_value(json_object_get(f, "severity")), "high");
+    s_reset(&b);
+}
+
+/* ---- PROCUREMENT_BYPASS ---- */
+
+static size_t s_proc(const char *econ, const char *amount, const char *channel)
+{
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 29, econ, amount, "采购");
+    l->text[VOUCH_T_PROCUREMENT_METHOD] = channel;
+    s_run(&b);
+    size_t n = s_count(&b, "PROCUREMENT_BYPASS", 1);
+    s_reset(&b);
+    return n;
+}
+
+static void test_procurement(void **state)
+{
+    (void)state;
+    assert_int_equal(s_proc("30227", "835000.00", ""), 1);
+    /* the floor itself needs a channel; a fen below it does not */
+    assert_int_equal(s_proc("30201", "100000.00", ""), 1);
+    assert_int_equal(s_proc("30201", "99999.99", ""), 0);
+    /* anything off the closed list is no channel */
+    assert_int_equal(s_proc("30201", "150000.00", "自行采购"), 1);
+    assert_int_equal(s_proc("30201", "150000.00", "无"), 1);
+    assert_int_equal(s_proc("30201", "150000.00", "政府采购（待补）"), 1);
+    assert_int_equal(s_proc("30227", "835000.00", "政府采购"), 0);
+    assert_int_equal(s_proc("30227", "835000.00", "竞争性磋商"), 0);
+    assert_int_equal(s_proc("30201", "150000.00", "电子卖场"), 0);
+    assert_int_equal(s_proc("30201", "150000.00", " 协议供货 "), 0);
+    /* from gov_limit on the e-mall family will not do */
+    assert_int_equal(s_proc("30201", "1000000.00", "电子卖场"), 1);
+    assert_int_equal(s_proc("30201", "999999.99", "电子卖场"), 0);
+    assert_int_equal(s_proc("31002", "1200000.00", "定点采购"), 1);
+    assert_int_equal(s_proc("30201", "1000000.00", "公开招标"), 0);
+    /* all of 310 is in scope; utilities, travel, meetings, salaries are not */
+    assert_int_equal(s_proc("31002", "200000.00", ""), 1);
+    assert_int_equal(s_proc("30206", "500000.00", ""), 0);
+    assert_int_equal(s_proc("30211", "500000.00", ""), 0);
+    assert_int_equal(s_proc("30215", "500000.00", ""), 0);
+    assert_int_equal(s_proc("30101", "953365.00", ""), 0);
+
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 29, "30227", "835000.00", "就业宣传合作经费");
+    s_run(&b);
+    json_t *f = s_finding(&b, "PROCUREMENT_BYPASS", 1);
+    assert_string_equal(json_string_value(json_object_get(f, "message")),
+                        "30227委托业务费采购单笔835,000.00元，达到100,000.00元，未经任何采购渠道");
+    assert_string_equal(s_ev(f, "threshold"), "100000.00");
+    assert_string_equal(s_ev(f, "amount_judged"), "835000.00");
+    assert_string_equal(s_ev(f, "basis"), "line");
+    s_reset(&b);
+
+    l = s_expense(&b, 11, "30201", "1000000.00", "采购电脑");
+    l->text[VOUCH_T_PROCUREMENT_METHOD] = "电子卖场";
+    s_run(&b);
+    f = s_finding(&b, "PROCUREMENT_BYPASS", 1);
+    assert_string_equal(s_ev(f, "threshold_name"), "gov_limit");
+    assert_string_equal(s_ev(f, "channel_kind"), "e-mall");
+    s_reset(&b);
+    (void)l;
+}
+
+static void test_procurement_contract_total(void **state)
+{
+    (void)state;
+    /* a monthly installment under the floor, judged by its contract's total */
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 2, "30209", "12500.00", "支付1月物业管理费");
+    l->text[VOUCH_T_CONTRACT_NO] = "YZCG-2021-0457";
+    b.contracts[0] = (vouch_contract_total_t){"YZCG-2021-0457", 15000000};
+    b.ncontracts = 1;
+    s_run(&b);
+    json_t *f = s_finding(&b, "PROCUREMENT_BYPASS", 1);
+    assert_int_equal(json_integer_value(json_object_get(f, "amount")), 1250000);
+    assert_string_equal(s_ev(f, "basis"), "contract");
+    assert_string_equal(s_ev(f, "contract_total"), "150000.00");
+    assert_string_equal(s_ev(f, "line_amount"), "12500.00");
+    assert_non_null(strstr(json_string_value(json_object_get(f, "message")),
+                           "合同YZCG-2021-0457累计150,000.00元"));
+
+    /* with a channel the total is fine */
+    l->text[VOUCH_T_PROCUREMENT_METHOD] = "政府采购";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "PROCUREMENT_BYPASS", 0), 0);
+
+    /* a contract the batch does not list: the line is judged alone */
+    l->text[VOUCH_T_PROCUREMENT_METHOD] = "";
+    l->text[VOUCH_T_CONTRACT_NO] = "YZCG-2099-0001";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "PROCUREMENT_BYPASS", 0), 0);
+    l->debit = 12000000;
+    b.lines[1].credit = 12000000;
+    s_run(&b);
+    f = s_finding(&b, "PROCUREMENT_BYPASS", 1);
+    assert_string_equal(s_ev(f, "basis"), "line");
+    assert_true(json_is_null(json_object_get(json_object_get(f, "evidence"), "contract_total")));
+    s_reset(&b);
+}
+
+/* ---- RETROACTIVE_APPROVAL ---- */
+
+static size_t s_retro(const char *econ, const char *business, const char *approval,
+                      const char *contract)
+{
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 6, econ, "1706.00", "费用");
+    l->business_date = s_date(business);
+    l->approval_date = s_date(approval);
+    l->text[VOUCH_T_CONTRACT_NO] = contract;
+    s_run(&b);
+    size_t n = s_count(&b, "RETROACTIVE_APPROVAL", 1);
+    s_reset(&b);
+    return n;
+}
+
+static void test_retroactive_approval(void **state)
+{
+    (void)state;
+    assert_int_equal(s_retro("30211", "2022-01-13", "2022-01-19", ""), 1);
+    assert_int_equal(s_retro("30215", "2022-05-12", "2022-05-13", ""), 1);
+    assert_int_equal(s_retro("30216", "2022-05-12", "2022-05-13", ""), 1);
+    assert_int_equal(s_retro("30217", "2022-05-12", "2022-05-13", ""), 1);
+    /* approval on the same day, or before */
+    assert_int_equal(s_retro("30211", "2022-01-13", "2022-01-13", ""), 0);
+    assert_int_equal(s_retro("30211", "2022-02-08", "2022-02-07", ""), 0);
+    /* a bill without a contract needs no prior approval */
+    assert_int_equal(s_retro("30206", "2022-01-18", "2022-01-20", ""), 0);
+    assert_int_equal(s_retro("30207", "2022-01-18", "2022-01-20", ""), 0);
+    /* any line with a contract does */
+    assert_int_equal(s_retro("30227", "2021-08-01", "2021-11-15", "YZRS-2021-018"), 1);
+    assert_int_equal(s_retro("30209", "2022-01-12", "2021-12-20", "YZCG-2021-0457"), 0);
+    /* missing data */
+    assert_int_equal(s_retro("30211", NULL, "2022-01-19", ""), 0);
+    assert_int_equal(s_retro("30211", "2022-01-13", NULL, ""), 0);
+
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 29, "30227", "835000.00", "就业宣传合作经费");
+    l->business_date = s_date("2021-08-01");
+    l->approval_date = s_date("2021-11-15");
+    l->text[VOUCH_T_CONTRACT_NO] = "YZRS-2021-018";
+    s_run(&b);
+    json_t *f = s_finding(&b, "RETROACTIVE_APPROVAL", 1);
+    assert_string_equal(
+        json_string_value(json_object_get(f, "message")),
+        "合同YZRS-2021-018需事前审批：业务发生于2021-08-01，审批日期为2021-11-15，晚106天");
+    assert_string_equal(s_ev(f, "business_date"), "2021-08-01");
+    assert_string_equal(s_ev(f, "approval_date"), "2021-11-15");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(f, "evidence"), "days_late")), 106);
+    s_reset(&b);
+}
+
+/* ---- STALE_DOCUMENT ---- */
+
+static void test_stale_document(void **state)
+{
+    (void)state;
+    batch_t b = {0};
+    vouch_line_t *l = s_line(&b, 43, "2022-12-28", "5001", "30201", "3860.00", "");
+    l->text[VOUCH_T_DOCUMENT_DATES] = "2021-12-08;2022-04-12;2022-05-16";
+    s_line(&b, 43, "2022-12-28", "1011", "", "", "3860.00");
+    s_run(&b);
+    assert_int_equal(s_count(&b, "STALE_DOCUMENT", 0), 1);
+    json_t *f = s_finding(&b, "STALE_DOCUMENT", 1);
+    assert_string_equal(
+        json_string_value(json_object_get(f, "message")),
+        "单据日期2021-12-08、2022-04-12、2022-05-16早于凭证日期2022-12-28超过180天");
+    assert_string_equal(json_string_value(json_object_get(f, "severity")), "low");
+    json_t *docs = json_object_get(json_object_get(f, "evidence"), "stale_documents");
+    assert_int_equal(json_array_size(docs), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(docs, 0), "days_before")),
+                     385);
+
+    /* 180 days is not more than 180 */
+    l->text[VOUCH_T_DOCUMENT_DATES] = "2022-07-01"; /* 180 days before 2022-12-28 */
+    s_run(&b);
+    assert_int_equal(s_count(&b, "STALE_DOCUMENT", 0), 0);
+    l->text[VOUCH_T_DOCUMENT_DATES] = "2022-06-30;2022-12-01";
+    s_run(&b);
+    f = s_finding(&b, "STALE_DOCUMENT", 1);
+    docs = json_object_get(json_object_get(f, "evidence"), "stale_documents");
+    assert_int_equal(json_array_size(docs), 1);
+    l->text[VOUCH_T_DOCUMENT_DATES] = "";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "STALE_DOCUMENT", 0), 0);
+    s_reset(&b);
+}
+
+/* ---- which lines the rules read ---- */
+
+static void test_twins_and_red_ink(void **state)
+{
+    (void)state;
+    /* a financial line and its budget twin: one finding, on the financial line */
+    batch_t b = {0};
+    vouch_line_t *l = s_line(&b, 23, "2022-04-20", "5001", "30217", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    l = s_line(&b, 23, "2022-04-20", "7201", "30217", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    s_line(&b, 23, "2022-04-20", "1011", "", "", "4000.00");
+    s_line(&b, 23, "2022-04-20", "8001", "", "", "4000.00");
+    s_run(&b);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 0), 1);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 1), 1);
+
+    /* a budget line with no twin of the same amount is read too */
+    b.lines[1].debit = 350000;
+    s_run(&b);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 0), 2);
+    s_reset(&b);
+
+    /* a voucher with only budget lines: the rules read those */
+    l = s_line(&b, 24, "2022-04-21", "7201", "30217", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    s_line(&b, 24, "2022-04-21", "8001", "", "", "4000.00");
+    s_run(&b);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 1), 1);
+    s_reset(&b);
+
+    /* twins pair within a voucher only: the next voucher's budget line is read */
+    l = s_line(&b, 25, "2022-04-21", "5001", "30217", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    l = s_line(&b, 26, "2022-04-21", "7201", "30217", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 0), 2);
+    s_reset(&b);
+
+    /* a red-ink line reverses an earlier one: skipped */
+    l = s_line(&b, 30, "2022-04-30", "5001", "30217", "-4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "冲销租赁会议室";
+    s_line(&b, 30, "2022-04-30", "1011", "", "", "-4000.00");
+    /* a credit to an expense account is not an expense line either */
+    l = s_line(&b, 31, "2022-04-30", "5001", "30217", "", "4000.00");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    /* nor a debit without an economic code, nor one to another account */
+    l = s_line(&b, 32, "2022-04-30", "5001", "", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    l = s_line(&b, 33, "2022-04-30", "1601", "30217", "4000.00", "");
+    l->text[VOUCH_T_SUMMARY] = "租赁会议室";
+    s_run(&b);
+    assert_int_equal(json_array_size(b.findings), 0);
+    s_reset(&b);
+}
+
+static void test_one_finding_per_rule_per_line(void **state)
+{
+    (void)state;
+    /* venue and travel both named under 30217: one MISCLASS finding listing both */
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 1, "30217", "900.00", "出差期间租用会议室");
+    l->text[VOUCH_T_INDICATOR] = "会议费";
+    l->text[VOUCH_T_CLAIMANT] = "张三";
+    l->text[VOUCH_T_PAYEE] = "李四";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "MISCLASS_EXPENSE", 1), 1);
+    assert_int_equal(s_count(&b, "INDICATOR_MISMATCH", 1), 1);
+    assert_int_equal(s_count(&b, "PAYEE_MISMATCH", 1), 1);
+    json_t *f = s_finding(&b, "MISCLASS_EXPENSE", 1);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(f, "evidence"), "families")),
+                     2);
+    s_reset(&b);
+}
+
+static void test_rule_table_and_fold(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    for (const char *const *id = vouch_rules_ids; *id; id++, n++)
+        assert_int_equal(vouch_rules_version(*id), 1);
+    assert_int_equal(n, 6);
+    assert_int_equal(vouch_rules_version("SPLIT_PURCHASE"), 0);
+
+    /* the hot path's fold is vouch_text_fold, byte for byte */
+    static const char *const samples[] = {
+        "",
+        "  abc  DEF ",
+        "接待省人社厅领导调研租赁会议室",
+        "ＡＢＣ１２３　全角",
+        "因公出国（境）费用",
+        "買買提·艾力",
+        "e\xcc\x81t\xc3\xa9",
+        "tab\tand\nnewline",
+        "\xe2\x80\x8bzero\xef\xbb\xbfwidth",
+        "①②③ ㈱ ﬁ",
+    };
+    vouch_buf_t out, cps;
+    vouch_buf_init(&out);
+    vouch_buf_init(&cps);
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        char *want = vouch_text_fold(samples[i]);
+        const char *got = vouch_rules_fold(&out, &cps, samples[i]);
+        assert_non_null(want);
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        free(want);
+    }
+    assert_null(vouch_rules_fold(&out, &cps, "bad \xff utf-8 \xe4\xb8"));
+    vouch_buf_free(&out);
+    vouch_buf_free(&cps);
+}
+
+static void test_disabled_rule(void **state)
+{
+    (void)state;
+    json_error_t jerr;
+    json_t *doc = json_load_file(POLICY_PATH, 0, &jerr);
+    assert_non_null(doc);
+    json_object_set_new(json_object_get(doc, "profiles"), "quiet",
+                        json_pack("{s:s, s:{s:{s:b}}}", "extends", "cn-default", "rules",
+                                  "PAYEE_MISMATCH", "enabled", 0));
+    char *text = json_dumps(doc, 0);
+    vouch_policy_t *quiet = vouch_policy_new(text, strlen(text), "quiet", NULL);
+    assert_non_null(quiet);
+    batch_t b = {0};
+    vouch_line_t *l = s_expense(&b, 5, "30211", "100.00", "出差");
+    l->text[VOUCH_T_CLAIMANT] = "何春生";
+    l->text[VOUCH_T_PAYEE] = "冯德明";
+    vouch_batch_view_t view = {b.lines, b.n, NULL, 0};
+    json_t *findings = json_array();
+    assert_int_equal(vouch_rules_run(quiet, &view, findings), 0);
+    assert_int_equal(vouch_rules_run(s_policy, &view, findings), 1);
+    json_decref(findings);
+    vouch_policy_destroy(&quiet);
+    free(text);
+    json_decref(doc);
+}
+
+/* ---- the seed case ---- */
+
+#ifdef VOUCH_TEST_SEED_CASE
+#include "csv_import.h"
+
+/* Lines copied out of the importer's callback: their text dies with it. */
+typedef struct {
+    vouch_line_t *lines;
+    char **owned;
+    size_t n, cap, nowned;
+} seed_t;
+
+static int s_seed_line(void *arg, const vouch_line_t *line, const char *extra_json,
+                       vouch_error_t *err)
+{
+    (void)extra_json;
+    (void)err;
+    seed_t *s = arg;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->lines = vouch_realloc(s->lines, s->cap * sizeof *s->lines);
+        s->owned = vouch_realloc(s->owned, s->cap * VOUCH_T_COUNT * sizeof *s->owned);
+    }
+    vouch_line_t *l = &s->lines[s->n++];
+    *l = *line;
+    for (int i = 0; i < VOUCH_T_COUNT; i++) {
+        char *t = vouch_strdup(line->text[i]);
+        s->owned[s->nowned++] = t;
+        l->text[i] = t;
+    }
+    return 0;
+}
+
+static void test_seed_case(void **state)
+{
+    (void)state;
+    const char *path = VOUCH_SOURCE_DIR "/tests/fixtures/seed-case/ledger-2022.csv";
+    seed_t s = {0};
+    vouch_csv_import_opts_t opts = {.file_name = path};
+    vouch_csv_import_t *imp = vouch_csv_import_new(&opts, s_seed_line, &s);
+    assert_non_null(imp);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char chunk[4096];
+    size_t got;
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (vouch_csv_import_feed(imp, chunk, got, &err) < 0)
+            fail_msg("%s", err.text);
+    fclose(f);
+    if (vouch_csv_import_finish(imp, &err) < 0)
+        fail_msg("%s", err.text);
+    vouch_csv_import_destroy(&imp);
+    assert_int_equal(s.n, 200);
+
+    /* vouchd's job at dispatch: each contract's in-scope lines added up */
+    vouch_contract_total_t contracts[32];
+    size_t nc = 0;
+    const vouch_policy_codes_t *scope =
+        vouch_policy_codes(s_policy, VOUCH_POLICY_PROCUREMENT_SCOPE);
+    for (size_t i = 0; i < s.n; i++) {
+        const vouch_line_t *l = &s.lines[i];
+        if (!l->text[VOUCH_T_CONTRACT_NO][0] || l->debit <= 0 ||
+            !vouch_policy_codes_match(scope, l->text[VOUCH_T_ECON_CODE]))
+            continue;
+        size_t k = 0;
+        while (k < nc && strcmp(contracts[k].contract_no, l->text[VOUCH_T_CONTRACT_NO]) != 0)
+            k++;
+        if (k == nc) {
+            assert_true(nc < 32);
+            contracts[nc++] = (vouch_contract_total_t){l->text[VOUCH_T_CONTRACT_NO], 0};
+        }
+        contracts[k].total += l->debit;
+    }
+
+    vouch_batch_view_t view = {s.lines, s.n, contracts, nc};
+    json_t *findings = json_array();
+    vouch_rules_run(s_policy, &view, findings);
+
+    /* expected.json's findings of these six rules, exactly */
+    static const struct {
+        const char *date;
+        int vno;
+        int line_no;
+        const char *rule;
+    } want[] = {
+        {"2022-02-16", 5, 1, "PAYEE_MISMATCH"},        {"2022-02-21", 10, 1, "PAYEE_MISMATCH"},
+        {"2022-02-21", 10, 3, "PAYEE_MISMATCH"},       {"2022-02-18", 6, 1, "RETROACTIVE_APPROVAL"},
+        {"2022-03-25", 29, 1, "RETROACTIVE_APPROVAL"}, {"2022-03-25", 29, 1, "PROCUREMENT_BYPASS"},
+        {"2022-12-20", 77, 1, "PROCUREMENT_BYPASS"},   {"2022-12-21", 78, 1, "PROCUREMENT_BYPASS"},
+        {"2022-12-21", 78, 2, "PROCUREMENT_BYPASS"},   {"2022-12-21", 78, 3, "PROCUREMENT_BYPASS"},
+        {"2022-12-21", 78, 4, "PROCUREMENT_BYPASS"},   {"2022-12-21", 78, 5, "PROCUREMENT_BYPASS"},
+        {"2022-04-20", 23, 1, "MISCLASS_EXPENSE"},     {"2022-08-12", 51, 1, "MISCLASS_EXPENSE"},
+        {"2022-09-09", 16, 1, "MISCLASS_EXPENSE"},     {"2022-09-09", 17, 1, "MISCLASS_EXPENSE"},
+        {"2022-08-12", 51, 1, "INDICATOR_MISMATCH"},   {"2022-08-12", 52, 1, "INDICATOR_MISMATCH"},
+        {"2022-09-09", 16, 1, "INDICATOR_MISMATCH"},   {"2022-09-09", 17, 1, "INDICATOR_MISMATCH"},
+        {"2022-12-28", 43, 1, "STALE_DOCUMENT"},
+    };
+    size_t nwant = sizeof want / sizeof want[0];
+    bool matched[sizeof want / sizeof want[0]] = {false};
+    size_t i;
+    json_t *fj;
+    json_array_foreach(findings, i, fj)
+    {
+        int64_t seq = json_integer_value(json_object_get(fj, "seq"));
+        const vouch_line_t *l = NULL;
+        for (size_t k = 0; k < s.n; k++)
+            if (s.lines[k].seq == seq)
+                l = &s.lines[k];
+        assert_non_null(l);
+        char date[16];
+        vouch_date_format(l->voucher_date, date);
+        const char *rule = json_string_value(json_object_get(fj, "rule"));
+        size_t k = 0;
+        while (k < nwant && !(strcmp(want[k].date, date) == 0 && want[k].vno == l->voucher_no &&
+                              want[k].line_no == l->line_no && strcmp(want[k].rule, rule) == 0))
+            k++;
+        if (k == nwant || matched[k])
+            fail_msg("unexpected %s on %s 记-%d line %d: %s", rule, date, (int)l->voucher_no,
+                     (int)l->line_no, json_string_value(json_object_get(fj, "message")));
+        matched[k] = true;
+    }
+    for (size_t k = 0; k < nwant; k++)
+        if (!matched[k])
+            fail_msg("missing %s on %s 记-%d line %d", want[k].rule, want[k].date, want[k].vno,
+                     want[k].line_no);
+    assert_int_equal(json_array_size(findings), 21);
+
+    json_decref(findings);
+    for (size_t k = 0; k < s.nowned; k++)
+        free(s.owned[k]);
+    free(s.owned);
+    free(s.lines);
+}
+#endif
+
+static int s_setup(void **state)
+{
+    (void)state;
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    s_policy = vouch_policy_new_from_file(POLICY_PATH, NULL, &err);
+    if (!s_policy) {
+        fprintf(stderr, "policy: %s\n", err.text);
+        return -1;
+    }
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    (void)state;
+    vouch_policy_destroy(&s_policy);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_misclass_venue),
+        cmocka_unit_test(test_misclass_training_travel),
+        cmocka_unit_test(test_misclass_vehicle),
+        cmocka_unit_test(test_indicator),
+        cmocka_unit_test(test_payee),
+        cmocka_unit_test(test_procurement),
+        cmocka_unit_test(test_procurement_contract_total),
+        cmocka_unit_test(test_retroactive_approval),
+        cmocka_unit_test(test_stale_document),
+        cmocka_unit_test(test_twins_and_red_ink),
+        cmocka_unit_test(test_one_finding_per_rule_per_line),
+        cmocka_unit_test(test_rule_table_and_fold),
+        cmocka_unit_test(test_disabled_rule),
+#ifdef VOUCH_TEST_SEED_CASE
+        cmocka_unit_test(test_seed_case),
+#endif
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
