@@ -208,7 +208,8 @@ static int s_follow(vouch_ctl_t *ctl, const s_opts_t *o, const char *ticket, s_o
             json_decref(reply);
             return rc;
         }
-        const char *status = vouch_wire_get_str(reply, "status") ?: "unknown";
+        char status[16];
+        snprintf(status, sizeof status, "%s", vouch_wire_get_str(reply, "status") ?: "unknown");
         long long v;
         if (strcmp(status, "accepted") == 0 || strcmp(status, "duplicate") == 0) {
             out->status = strcmp(status, "accepted") == 0 ? "accepted" : "duplicate";

@@ -17,14 +17,16 @@
 #include "money.h"
 #include "text.h"
 
-#define S_HEADER_SCAN 20            /* records searched for the header */
-#define S_SNIFF_LINES 20            /* lines the delimiter sniff looks at */
-#define S_SNIFF_BYTES 65536         /* ... within this many bytes */
-#define S_PIECE 65536               /* most bytes handed to libcsv at once */
+#define S_HEADER_SCAN 20    /* records searched for the header */
+#define S_SNIFF_LINES 20    /* lines the delimiter sniff looks at */
+#define S_SNIFF_BYTES 65536 /* ... within this many bytes */
+#define S_PIECE 65536       /* most bytes handed to libcsv at once */
 #define S_FIELD_DEFAULT 65536
 #define S_LINE_DEFAULT (1024 * 1024)
 #define S_WORD_SZ 64
-#define S_QUOTE_MAX 80              /* bytes of a bad cell quoted in an error */
+/* the 20 of S_HEADER_SCAN, spelled out for the message */
+#define S_NO_HEADER "no header row: no row among the first 20 names at least three known columns"
+#define S_QUOTE_MAX 80 /* bytes of a bad cell quoted in an error */
 
 /* libcsv's parser state for "between records": csv.h exposes the struct but
  * not the constant (0 in every libcsv 3.x). We read it to learn on which
@@ -237,6 +239,7 @@ static const struct {
  * 指标文号 names the budget document, not the indicator; 余额方向 is the
  * balance's side; 收款人开户银行 is a bank, not the payee; 对方科目 is the
  * other side of the entry. */
+/* clang-format off */
 static const struct {
     vouch_csv_field_t field;
     const char *word;
@@ -255,6 +258,7 @@ static const char *const s_summary_rows[] = {
     "承前页", "过次页", "合计", "小计", "总计",
 };
 static const char *const s_total_words[] = {"合计", "总计", "累计"};
+/* clang-format on */
 
 #define S_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -320,9 +324,9 @@ struct vouch_csv_import_t {
     bool have_header;
     long header_line;
     int ncols;
-    char **col_name;  /* as written (libcsv has trimmed it), for errors */
-    char **col_key;   /* NFKC'd and made unique, for extra_json */
-    int *col_field;   /* the field, or -1 for a column kept in extra_json */
+    char **col_name; /* as written (libcsv has trimmed it), for errors */
+    char **col_key;  /* NFKC'd and made unique, for extra_json */
+    int *col_field;  /* the field, or -1 for a column kept in extra_json */
     int fcol[VOUCH_F_COUNT];
     uint64_t fields;
     bool payee_from_counterparty;
@@ -465,14 +469,48 @@ done:
 }
 
 /* ---------------------------------------------------------------------------
+ * Records and how well they read as a header */
+
+static void s_saved_free(s_saved_t *r)
+{
+    free(r->data);
+    free(r->cell);
+    free(r->len);
+    memset(r, 0, sizeof *r);
+}
+
+static s_row_t s_saved_row(const s_saved_t *r)
+{
+    s_row_t row = {r->cell, r->len, r->n, r->line};
+    return row;
+}
+
+static uint64_t s_row_fields(const s_row_t *row)
+{
+    uint64_t mask = 0;
+    for (int i = 0; i < row->n; i++) {
+        if (s_blank(row->cell[i], row->len[i]))
+            continue;
+        int f = vouch_csv_header_field(row->cell[i]);
+        if (f >= 0)
+            mask |= 1ull << f;
+    }
+    return mask;
+}
+
+static int s_popcount(uint64_t v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* ---------------------------------------------------------------------------
  * Errors */
 
 /* The column's name for an error: its header as written once the header is
  * known, else its 1-based position. */
-static uint64_t s_row_fields(const s_row_t *row);
-static int s_popcount(uint64_t v);
-static s_row_t s_saved_row(const s_saved_t *r);
-
 static void s_column_name(const vouch_csv_import_t *self, int col, char *out, size_t size)
 {
     out[0] = '\0';
@@ -481,7 +519,7 @@ static void s_column_name(const vouch_csv_import_t *self, int col, char *out, si
     if (self->have_header) {
         if (col < self->ncols && self->col_name[col][0]) {
             s_copy_utf8(out, size, self->col_name[col], strlen(self->col_name[col]));
-            return;
+            goto clean;
         }
     } else {
         /* an error before the header was settled (a short file, or one of the
@@ -497,10 +535,15 @@ static void s_column_name(const vouch_csv_import_t *self, int col, char *out, si
         }
         if (best >= 0 && col < self->pre[best].n && self->pre[best].len[col] > 0) {
             s_copy_utf8(out, size, self->pre[best].cell[col], self->pre[best].len[col]);
-            return;
+            goto clean;
         }
     }
     snprintf(out, size, "%d", col + 1);
+clean:
+    /* a quoted header may hold a line break: keep the message on one line */
+    for (char *p = out; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
 }
 
 static int s_fail(vouch_csv_import_t *self, long line, int col, const char *fmt, ...)
@@ -544,7 +587,8 @@ static bool s_is_digit(char c)
 static size_t s_code_len(const char *s)
 {
     size_t i = 0;
-    while (s_is_digit(s[i]) || (s[i] == '.' && i > 0 && s_is_digit(s[i - 1]) && s_is_digit(s[i + 1])))
+    while (s_is_digit(s[i]) ||
+           (s[i] == '.' && i > 0 && s_is_digit(s[i - 1]) && s_is_digit(s[i + 1])))
         i++;
     return i;
 }
@@ -726,8 +770,8 @@ static char *s_title_org(const s_row_t *row)
     static const char *const labels[] = {"编制单位:", "核算单位:", "单位名称:", "单位:"};
     static const char *const not_units[] = {"元", "万元", "人民币元", "人民币"};
     static const char *const books[] = {"序时账", "明细账", "日记账", "凭证", "总账"};
-    static const char *const trailing[] = {"年", "度", "月", "份", "至", "第", "期", "(", ")",
-                                           "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    static const char *const trailing[] = {"年", "度", "月", "份", "至", "第", "期", "(", ")", "-",
+                                           "0",  "1",  "2",  "3",  "4",  "5",  "6",  "7", "8", "9"};
     int nonblank = 0;
     for (int i = 0; i < row->n; i++)
         nonblank += !s_blank(row->cell[i], row->len[i]);
@@ -783,27 +827,6 @@ static char *s_title_org(const s_row_t *row)
 
 /* ---------------------------------------------------------------------------
  * The header */
-
-static uint64_t s_row_fields(const s_row_t *row)
-{
-    uint64_t mask = 0;
-    for (int i = 0; i < row->n; i++) {
-        if (s_blank(row->cell[i], row->len[i]))
-            continue;
-        int f = vouch_csv_header_field(row->cell[i]);
-        if (f >= 0)
-            mask |= 1ull << f;
-    }
-    return mask;
-}
-
-static int s_popcount(uint64_t v)
-{
-    int n = 0;
-    for (; v; v &= v - 1)
-        n++;
-    return n;
-}
 
 static void s_set_header(vouch_csv_import_t *self, const s_row_t *row)
 {
@@ -879,20 +902,6 @@ static int s_check_header(vouch_csv_import_t *self)
 
 static int s_data_row(vouch_csv_import_t *self, const s_row_t *row);
 
-static void s_saved_free(s_saved_t *r)
-{
-    free(r->data);
-    free(r->cell);
-    free(r->len);
-    memset(r, 0, sizeof *r);
-}
-
-static s_row_t s_saved_row(const s_saved_t *r)
-{
-    s_row_t row = {r->cell, r->len, r->n, r->line};
-    return row;
-}
-
 /* Pick the header among the saved records, then read the records after it. */
 static int s_choose_header(vouch_csv_import_t *self)
 {
@@ -907,8 +916,7 @@ static int s_choose_header(vouch_csv_import_t *self)
         }
     }
     if (best_score < 3) {
-        s_fail(self, 0, -1, "no header row: no row among the first %d names at least three "
-                            "known columns", S_HEADER_SCAN);
+        s_fail(self, 0, -1, "%s", S_NO_HEADER);
         goto free_saved;
     }
 
@@ -1043,8 +1051,26 @@ static void s_code_field(const vouch_csv_import_t *self, const char *cell, vouch
     line->text[tf] = cell;
 }
 
+/* Paged exports repeat the header on every page. */
+static bool s_header_again(const vouch_csv_import_t *self, const s_row_t *row)
+{
+    int n = row->n > self->ncols ? row->n : self->ncols;
+    for (int i = 0; i < n; i++) {
+        const char *a = i < row->n ? row->cell[i] : "";
+        size_t alen = i < row->n ? row->len[i] : 0;
+        const char *b = i < self->ncols ? self->col_name[i] : "";
+        if (alen != strlen(b) || memcmp(a, b, alen) != 0)
+            return false;
+    }
+    return true;
+}
+
 static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
 {
+    if (s_header_again(self, row)) {
+        self->stats.dropped++;
+        return 0;
+    }
     int rc = -1;
     char **norm = vouch_calloc((size_t)row->n + 1, sizeof *norm);
     s_owned_t owned = {{0}, 0};
@@ -1202,8 +1228,7 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     line.text[VOUCH_T_DEPARTMENT] = S_CELL(DEPARTMENT);
     line.text[VOUCH_T_PROJECT] = S_CELL(PROJECT);
     line.text[VOUCH_T_CLAIMANT] = S_CELL(CLAIMANT);
-    line.text[VOUCH_T_PAYEE] =
-        self->payee_from_counterparty ? S_CELL(COUNTERPARTY) : S_CELL(PAYEE);
+    line.text[VOUCH_T_PAYEE] = self->payee_from_counterparty ? S_CELL(COUNTERPARTY) : S_CELL(PAYEE);
     line.text[VOUCH_T_PAYEE_ACCOUNT] = S_CELL(PAYEE_ACCOUNT);
     line.text[VOUCH_T_PAYMENT_METHOD] = S_CELL(PAYMENT_METHOD);
     line.text[VOUCH_T_PROCUREMENT_METHOD] = S_CELL(PROCUREMENT_METHOD);
@@ -1564,8 +1589,8 @@ static int s_skip_bom(vouch_csv_import_t *self, const char *data, size_t len)
 /* ---------------------------------------------------------------------------
  * Public */
 
-vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts,
-                                         vouch_csv_line_fn *fn, void *arg)
+vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts, vouch_csv_line_fn *fn,
+                                         void *arg)
 {
     vouch_csv_import_t *self = vouch_calloc(1, sizeof *self);
     if (opts && opts->file_name)
@@ -1670,8 +1695,7 @@ int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err)
         return s_result(self, -1, err);
     if (!self->have_header) {
         if (self->npre == 0) {
-            s_fail(self, 0, -1, "no header row: no row among the first %d names at least three "
-                                "known columns", S_HEADER_SCAN);
+            s_fail(self, 0, -1, "%s", S_NO_HEADER);
             return s_result(self, -1, err);
         }
         if (s_choose_header(self) != 0)

@@ -188,9 +188,9 @@ static size_t s_separator_len(const char *s, const char *e)
 {
     if (s < e && (*s == ';' || *s == ','))
         return 1;
-    if (e - s >= 3 && (memcmp(s, "\xef\xbc\x9b", 3) == 0 ||  /* ； */
-                       memcmp(s, "\xe3\x80\x81", 3) == 0 ||  /* 、 */
-                       memcmp(s, "\xef\xbc\x8c", 3) == 0))   /* ， */
+    if (e - s >= 3 && (memcmp(s, "\xef\xbc\x9b", 3) == 0 || /* ； */
+                       memcmp(s, "\xe3\x80\x81", 3) == 0 || /* 、 */
+                       memcmp(s, "\xef\xbc\x8c", 3) == 0))  /* ， */
         return 3;
     return 0;
 }
@@ -227,6 +227,11 @@ char *vouch_date_format(int32_t days, char *out)
     }
     int y, m, d;
     vouch_date_to_ymd(days, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    /* a day number no parser made (past year 9999) has no 10-character form */
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+    if (strlen(tmp) != 10)
+        tmp[0] = '\0';
+    memcpy(out, tmp, strlen(tmp) + 1);
     return out;
 }

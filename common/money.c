@@ -30,8 +30,8 @@ static void s_trim(const char **s, const char **e)
 static int s_parse_unsigned(const char *s, const char *e, int64_t *out)
 {
     int64_t v = 0;
-    int digits = 0;    /* integer digits seen */
-    int group = -1;    /* digits since the last comma, -1 before any comma */
+    int digits = 0; /* integer digits seen */
+    int group = -1; /* digits since the last comma, -1 before any comma */
     const char *p = s;
 
     for (; p < e && *p != '.'; p++) {

@@ -35,8 +35,18 @@ const char *const vouch_text_field_names[VOUCH_T_COUNT] = {
  * 记字第23号 is word 记, number 23. Dashes of every width, since exports and
  * hand-typed cells use all of them. */
 static const char *const s_decorations[] = {
-    "字", "第", "号", "-", "\xef\xbc\x8d" /* － */, "\xe2\x80\x93" /* – */,
-    "\xe2\x80\x94" /* — */, "_", "#", " ", "\t", "\xe3\x80\x80" /* U+3000 */,
+    "字",
+    "第",
+    "号",
+    "-",
+    "\xef\xbc\x8d" /* － */,
+    "\xe2\x80\x93" /* – */,
+    "\xe2\x80\x94" /* — */,
+    "_",
+    "#",
+    " ",
+    "\t",
+    "\xe3\x80\x80" /* U+3000 */,
     "\xc2\xa0" /* U+00A0 */,
 };
 
@@ -82,7 +92,7 @@ int vouch_voucher_no_parse(const char *text, char *word, size_t wordsz, int32_t 
 
     const unsigned char *p = (const unsigned char *)text;
     int64_t value = 0;
-    int runs = 0;         /* runs of digits seen */
+    int runs = 0; /* runs of digits seen */
     bool in_digits = false;
     while (*p) {
         size_t clen = s_char_len(p);

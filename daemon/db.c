@@ -122,15 +122,16 @@ int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
     closedir(d);
     qsort(names, nnames, sizeof *names, s_cmp);
 
+    /* one migrator at a time, across processes and threads: even CREATE TABLE
+     * IF NOT EXISTS races with itself */
+    if (vouch_db_cmd(conn, err, "SELECT pg_advisory_lock(7071)", 0, NULL) != 0)
+        goto fail;
     if (vouch_db_cmd(conn, err,
                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
                      " version int PRIMARY KEY, name text NOT NULL,"
                      " applied_at timestamptz NOT NULL DEFAULT now())",
                      0, NULL) != 0)
-        goto fail;
-    /* one migrator at a time, across processes */
-    if (vouch_db_cmd(conn, err, "SELECT pg_advisory_lock(7071)", 0, NULL) != 0)
-        goto fail;
+        goto fail_unlock;
     for (size_t i = 0; i < nnames; i++) {
         char version[16];
         snprintf(version, sizeof version, "%d", atoi(names[i]));

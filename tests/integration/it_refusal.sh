@@ -72,9 +72,16 @@ stack_up >/dev/null
 out=$(ctl ingest --wait --format json "$work/later.csv")
 expect_eq "after the database is back: stored" 21 "$(ctl flags --org 永州市另一局 --format json | jq length)"
 
-# vouchd down: exit 3
-kill "$(cat "$state/run/vouchd.pid")"
-for _ in $(seq 1 50); do kill -0 "$(cat "$state/run/vouchd.pid")" 2>/dev/null || break; sleep 0.1; done
+# SIGTERM stops a worker and vouchd cleanly, and then vouchctl says vouchd is down (exit 3)
+for p in "$state/run/worker.1.pid" "$state/run/vouchd.pid"; do
+    pid=$(cat "$p")
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    ! kill -0 "$pid" 2>/dev/null || fail "$(basename "$p" .pid) still running 5 s after SIGTERM"
+done
+grep -q "info: stopping" "$state/log/vouchd.log" || fail "vouchd logs its orderly stop"
+grep -q "info: stopping" "$state/log/worker.1.log" || fail "the worker logs its orderly stop"
+ok "SIGTERM stops vouchd and workers in order"
 set +e
 ctl status >/dev/null 2>&1; expect_eq "status with vouchd down exits 3" 3 $?
 ctl ingest "$seed" >/dev/null 2>&1; expect_eq "ingest with vouchd down exits 3" 3 $?

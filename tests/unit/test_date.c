@@ -100,7 +100,9 @@ static void test_export_shapes(void **state)
     assert_int_equal(s_parse_ok("2022/4/5 0:00"), want);
     assert_int_equal(s_parse_ok("2022-04-05T08:30:00.000"), want);
     assert_int_equal(s_parse_ok("  2022-04-05  "), want);
-    assert_int_equal(s_parse_ok("\xe3\x80\x80" "2022-04-05"), want); /* U+3000 */
+    assert_int_equal(s_parse_ok("\xe3\x80\x80"
+                                "2022-04-05"),
+                     want); /* U+3000 */
 }
 
 static void test_not_dates(void **state)
@@ -177,6 +179,8 @@ static void test_format(void **state)
     assert_string_equal(vouch_date_format(0, out), "1970-01-01");
     assert_string_equal(vouch_date_format(s_ymd(1899, 12, 30), out), "1899-12-30");
     assert_string_equal(vouch_date_format(VOUCH_DATE_NONE, out), "");
+    /* a day number past year 9999 has no YYYY-MM-DD form */
+    assert_string_equal(vouch_date_format(INT32_MAX, out), "");
 }
 
 int main(void)

@@ -50,7 +50,9 @@ static void test_parse_negative(void **state)
     assert_int_equal(s_parse_ok("-12.00"), -1200);
     assert_int_equal(s_parse_ok("(12.00)"), -1200);
     assert_int_equal(s_parse_ok("( 1,200.50 )"), -120050);
-    assert_int_equal(s_parse_ok("\xe2\x88\x92" "5"), -500); /* U+2212 */
+    assert_int_equal(s_parse_ok("\xe2\x88\x92"
+                                "5"),
+                     -500); /* U+2212 */
     assert_int_equal(s_parse_ok("-0.00"), 0);
 }
 
@@ -65,10 +67,10 @@ static void test_parse_refusals(void **state)
 {
     (void)state;
     s_refused("12,3a4.00");
-    s_refused("1.001");   /* more than two decimals */
+    s_refused("1.001"); /* more than two decimals */
     s_refused("12.000");
     s_refused("abc");
-    s_refused("1,23");    /* a decimal comma, not thousands */
+    s_refused("1,23"); /* a decimal comma, not thousands */
     s_refused("1234,567");
     s_refused(",123");
     s_refused("1,2345.00");
@@ -171,14 +173,10 @@ static void test_from_double(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_export_cells),
-        cmocka_unit_test(test_parse_negative),
-        cmocka_unit_test(test_parse_blank_is_zero),
-        cmocka_unit_test(test_parse_refusals),
-        cmocka_unit_test(test_parse_length_bounded),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_from_double),
+        cmocka_unit_test(test_parse_export_cells),   cmocka_unit_test(test_parse_negative),
+        cmocka_unit_test(test_parse_blank_is_zero),  cmocka_unit_test(test_parse_refusals),
+        cmocka_unit_test(test_parse_length_bounded), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_round_trip),           cmocka_unit_test(test_from_double),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

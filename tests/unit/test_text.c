@@ -84,7 +84,9 @@ static void test_fold(void **state)
     s_fold_is("合\xe3\x80\x80计", "合计");
     s_fold_is("本 月 合 计", "本月合计");
     s_fold_is("张\xc2\xa0三", "张三");
-    s_fold_is("a\xe2\x80\x83" "b", "ab"); /* EM SPACE, category Zs */
+    s_fold_is("a\xe2\x80\x83"
+              "b",
+              "ab");                       /* EM SPACE, category Zs */
     s_fold_is("王\xe2\x80\x8b五", "王五"); /* ZERO WIDTH SPACE from a web copy */
     s_fold_is("ＰＯＳ机", "POS机");
     s_fold_is(" \t\n", "");
@@ -100,7 +102,9 @@ static void test_length(void **state)
     assert_int_equal(vouch_text_length("abc"), 3);
     assert_int_equal(vouch_text_length(""), 0);
     assert_int_equal(vouch_text_length("𠀀"), 1);
-    assert_int_equal(vouch_text_length("a\xff\xfe" "b"), 4); /* invalid bytes one each */
+    assert_int_equal(vouch_text_length("a\xff\xfe"
+                                       "b"),
+                     4); /* invalid bytes one each */
     assert_int_equal(vouch_text_length(NULL), 0);
 }
 
@@ -112,7 +116,9 @@ static void test_width(void **state)
     assert_int_equal(vouch_text_width("记-23"), 5);
     assert_int_equal(vouch_text_width("ＡＢ"), 4);
     assert_int_equal(vouch_text_width(""), 0);
-    assert_int_equal(vouch_text_width("\xff" "a"), 2);
+    assert_int_equal(vouch_text_width("\xff"
+                                      "a"),
+                     2);
 }
 
 static void test_ends_with(void **state)
@@ -129,12 +135,9 @@ static void test_ends_with(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_utf8),
-        cmocka_unit_test(test_nfkc_full_width),
-        cmocka_unit_test(test_nfkc_trims),
-        cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_length),
-        cmocka_unit_test(test_width),
+        cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfkc_full_width),
+        cmocka_unit_test(test_nfkc_trims), cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_length),     cmocka_unit_test(test_width),
         cmocka_unit_test(test_ends_with),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@ static void test_parse_shapes(void **state)
     s_parses("记-78", "记", 78);
     s_parses("第23号", "", 23);
     s_parses("转字-0012", "转", 12);
-    s_parses("记－２３", "记", 23);     /* full-width, caller skipped NFKC */
+    s_parses("记－２３", "记", 23); /* full-width, caller skipped NFKC */
     s_parses("记 — 5", "记", 5);
     s_parses("0", "", 0);
     s_parses("记-2147483647", "记", 2147483647);
@@ -55,7 +55,7 @@ static void test_parse_refusals(void **state)
     s_refused("记字第号");
     s_refused("记-2147483648"); /* past int32 */
     s_refused("99999999999999999999");
-    s_refused("记-23-1");       /* two numbers: which one is the voucher's? */
+    s_refused("记-23-1"); /* two numbers: which one is the voucher's? */
     int32_t n;
     assert_int_equal(vouch_voucher_no_parse(NULL, NULL, 0, &n), -1);
 }
@@ -123,12 +123,9 @@ static void test_field_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_shapes),
-        cmocka_unit_test(test_parse_refusals),
-        cmocka_unit_test(test_parse_word_buffer),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_accounts),
-        cmocka_unit_test(test_field_names),
+        cmocka_unit_test(test_parse_shapes),      cmocka_unit_test(test_parse_refusals),
+        cmocka_unit_test(test_parse_word_buffer), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_accounts),          cmocka_unit_test(test_field_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
