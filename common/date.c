@@ -37,18 +37,19 @@ int32_t vouch_date_from_ymd(int y, int m, int d)
 
 void vouch_date_to_ymd(int32_t days, int *y, int *m, int *d)
 {
-    /* civil_from_days, the inverse of the above */
-    int z = days + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int yy = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int dd = doy - (153 * mp + 2) / 5 + 1;
-    int mm = mp < 10 ? mp + 3 : mp - 9;
+    /* civil_from_days, the inverse of the above; in 64 bits, so that any
+     * int32 (even one no parser would make) maps without overflow */
+    int64_t z = (int64_t)days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t yy = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
     if (y)
-        *y = yy + (mm <= 2);
+        *y = (int)(yy + (mm <= 2));
     if (m)
         *m = mm;
     if (d)

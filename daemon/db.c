@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "file.h"
 
 /* per thread: vouchd's ingest thread and main loop each have a connection */
 static __thread char s_sqlstate[6];
@@ -81,25 +82,6 @@ static int s_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *s_read_file(const char *path, vouch_error_t *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        vouch_error_set(err, "cannot read %s", path);
-        return NULL;
-    }
-    vouch_buf_t b;
-    vouch_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        vouch_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        vouch_buf_puts(&b, "");
-    return b.data;
-}
-
 int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
 {
     int applied = 0;
@@ -145,7 +127,8 @@ int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
         if (done)
             continue;
         char *path = vouch_asprintf("%s/%s", sql_dir, names[i]);
-        char *sql = s_read_file(path, err);
+        size_t sqllen;
+        char *sql = vouch_file_read(path, 16u << 20, &sqllen, err);
         free(path);
         if (!sql)
             goto fail_unlock;

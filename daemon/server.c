@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "db.h"
+#include "file.h"
 #include "log.h"
 #include "policy.h"
 #include "spool.h"
@@ -184,24 +185,14 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop)
  * workers, under the version their hash gives. */
 int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
 {
-    FILE *f = fopen(self->cfg->policy_file, "rb");
-    if (!f) {
-        vouch_error_set(err, "cannot read the policy %s: %s", self->cfg->policy_file,
-                        strerror(errno));
+    size_t len;
+    char *bytes = vouch_file_read(self->cfg->policy_file, 16u << 20, &len, err);
+    if (!bytes)
         return -1;
-    }
-    vouch_buf_t b;
-    vouch_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        vouch_buf_append(&b, chunk, n);
-    fclose(f);
-    vouch_policy_t *policy =
-        vouch_policy_new(b.data ? b.data : "", b.len, self->cfg->policy_profile, err);
+    vouch_policy_t *policy = vouch_policy_new(bytes, len, self->cfg->policy_profile, err);
     if (!policy) {
         snprintf(err->file, sizeof err->file, "%s", self->cfg->policy_file);
-        vouch_buf_free(&b);
+        free(bytes);
         return -1;
     }
     vouch_buf_t scope;
@@ -217,8 +208,8 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     free(self->policy_bytes);
     free(self->policy_profile);
     free(self->procurement_scope);
-    self->policy_bytes = b.data;
-    self->policy_len = b.len;
+    self->policy_bytes = bytes;
+    self->policy_len = len;
     snprintf(self->policy_version, sizeof self->policy_version, "%s",
              vouch_policy_version(policy));
     self->policy_profile = vouch_strdup(vouch_policy_profile(policy));

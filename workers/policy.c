@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "file.h"
 #include "money.h"
 #include "rules.h"
 #include "sha256.h"
@@ -1154,39 +1155,11 @@ fail:
 vouch_policy_t *vouch_policy_new_from_file(const char *path, const char *profile,
                                            vouch_error_t *err)
 {
-    vouch_policy_t *self = NULL;
-    char *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        vouch_error_set(err, "cannot open policy: %s", strerror(errno));
-        goto cleanup;
-    }
-    size_t cap = 1 << 16, len = 0;
-    data = vouch_malloc(cap);
-    for (;;) {
-        size_t n = fread(data + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-        if (len == cap) {
-            if (cap >= S_MAX_POLICY_BYTES) {
-                vouch_error_set(err, "policy is larger than %u bytes", S_MAX_POLICY_BYTES);
-                goto cleanup;
-            }
-            cap *= 2;
-            data = vouch_realloc(data, cap);
-        }
-    }
-    if (ferror(f)) {
-        vouch_error_set(err, "cannot read policy: %s", strerror(errno));
-        goto cleanup;
-    }
-    self = vouch_policy_new(data, len, profile, err);
-cleanup:
+    size_t len;
+    char *data = vouch_file_read(path, S_MAX_POLICY_BYTES, &len, err);
+    vouch_policy_t *self = data ? vouch_policy_new(data, len, profile, err) : NULL;
     if (!self && err)
         snprintf(err->file, sizeof err->file, "%s", path);
-    if (f)
-        fclose(f);
     free(data);
     return self;
 }
