@@ -14,17 +14,16 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: vouchctl flags [--ledger ID] [--org NAME] [--rule RULE]\n"
-            "                      [--severity high|medium|low]\n"
-            "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
-            "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
-            "                      [--limit N] [--offset N]\n"
-            "                      [--format table|csv|json] [-o FILE]\n"
-            "\n"
-            "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
-            "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
-            "Amounts are yuan; JSON gives them as strings (\"4000.00\").\n");
+    fprintf(out, "usage: vouchctl flags [--ledger ID] [--org NAME] [--rule RULE]\n"
+                 "                      [--severity high|medium|low]\n"
+                 "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
+                 "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
+                 "                      [--limit N] [--offset N]\n"
+                 "                      [--format table|csv|json] [-o FILE]\n"
+                 "\n"
+                 "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
+                 "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
+                 "Amounts are yuan; JSON gives them as strings (\"4000.00\").\n");
 }
 
 typedef struct {
@@ -82,9 +81,9 @@ static void s_filters(vouch_query_t *q, const s_opts_t *o)
         vouch_query_and(q, "l.voucher_date <= $?::date", o->to);
 }
 
-#define S_FROM                                                                               \
-    " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"            \
-    " AND l.org_id = f.org_id AND l.fiscal_year = f.fiscal_year AND l.period = f.period"     \
+#define S_FROM                                                                                     \
+    " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"                 \
+    " AND l.org_id = f.org_id AND l.fiscal_year = f.fiscal_year AND l.period = f.period"           \
     " JOIN orgs o ON o.org_id = f.org_id WHERE true"
 
 static FILE *s_open_output(const s_opts_t *o)
@@ -157,21 +156,37 @@ static int s_grouped(PGconn *db, const s_opts_t *o, FILE *out)
 }
 
 enum {
-    C_ID, C_LEDGER, C_ORG, C_DATE, C_WORD, C_NO, C_LINE, C_RULE, C_SEV, C_AMOUNT, C_SUMMARY,
-    C_MESSAGE, C_MESSAGE_EN, C_EVIDENCE, C_STATUS, C_RULE_VERSION, C_PROFILE, C_POLICY,
-    C_ECON, C_PAYEE
+    C_ID,
+    C_LEDGER,
+    C_ORG,
+    C_DATE,
+    C_WORD,
+    C_NO,
+    C_LINE,
+    C_RULE,
+    C_SEV,
+    C_AMOUNT,
+    C_SUMMARY,
+    C_MESSAGE,
+    C_MESSAGE_EN,
+    C_EVIDENCE,
+    C_STATUS,
+    C_RULE_VERSION,
+    C_PROFILE,
+    C_POLICY,
+    C_ECON,
+    C_PAYEE
 };
 
 static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 {
     vouch_query_t q;
-    vouch_query_init(&q,
-                     "SELECT f.finding_id, f.ledger_id, o.name,"
-                     " to_char(l.voucher_date, 'YYYY-MM-DD'), l.voucher_word, l.voucher_no,"
-                     " l.line_no, f.rule, f.severity, f.amount, coalesce(l.summary, ''),"
-                     " f.message, f.message_en, f.evidence::text, f.status, f.rule_version,"
-                     " f.profile, f.policy_version, coalesce(l.econ_code, ''),"
-                     " coalesce(l.payee, '')" S_FROM);
+    vouch_query_init(&q, "SELECT f.finding_id, f.ledger_id, o.name,"
+                         " to_char(l.voucher_date, 'YYYY-MM-DD'), l.voucher_word, l.voucher_no,"
+                         " l.line_no, f.rule, f.severity, f.amount, coalesce(l.summary, ''),"
+                         " f.message, f.message_en, f.evidence::text, f.status, f.rule_version,"
+                         " f.profile, f.policy_version, coalesce(l.econ_code, ''),"
+                         " coalesce(l.payee, '')" S_FROM);
     s_filters(&q, o);
     vouch_query_sql(&q, " ORDER BY l.voucher_date, l.voucher_word, l.voucher_no, l.line_no,"
                         " f.rule, f.finding_id");
@@ -195,10 +210,9 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
     if (o->format == VOUCH_FMT_JSON)
         a = json_array();
     else if (o->format == VOUCH_FMT_CSV) {
-        const char *cols[] = {"finding_id", "ledger_id", "org",        "voucher_date",
-                              "voucher",    "line_no",   "rule",       "severity",
-                              "amount",     "summary",   "message",    "message_en",
-                              "status"};
+        const char *cols[] = {"finding_id", "ledger_id",  "org",      "voucher_date", "voucher",
+                              "line_no",    "rule",       "severity", "amount",       "summary",
+                              "message",    "message_en", "status"};
         for (int c = 0; c < 13; c++)
             vouch_csv_field(out, cols[c], c == 12);
     } else {
@@ -227,28 +241,38 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
                 "voucher_date", PQgetvalue(r, i, C_DATE), "voucher", voucher, "line_no",
                 atoi(PQgetvalue(r, i, C_LINE)), "rule", PQgetvalue(r, i, C_RULE), "severity",
                 PQgetvalue(r, i, C_SEV), "amount", vouch_money_format(fen, amount), "summary",
-                PQgetvalue(r, i, C_SUMMARY), "message", PQgetvalue(r, i, C_MESSAGE),
-                "message_en", PQgetvalue(r, i, C_MESSAGE_EN), "evidence",
-                ev ? ev : json_object(), "status", PQgetvalue(r, i, C_STATUS), "rule_version",
-                atoi(PQgetvalue(r, i, C_RULE_VERSION)), "profile", PQgetvalue(r, i, C_PROFILE),
-                "policy_version", PQgetvalue(r, i, C_POLICY), "econ_code",
-                PQgetvalue(r, i, C_ECON), "payee", PQgetvalue(r, i, C_PAYEE));
+                PQgetvalue(r, i, C_SUMMARY), "message", PQgetvalue(r, i, C_MESSAGE), "message_en",
+                PQgetvalue(r, i, C_MESSAGE_EN), "evidence", ev ? ev : json_object(), "status",
+                PQgetvalue(r, i, C_STATUS), "rule_version", atoi(PQgetvalue(r, i, C_RULE_VERSION)),
+                "profile", PQgetvalue(r, i, C_PROFILE), "policy_version",
+                PQgetvalue(r, i, C_POLICY), "econ_code", PQgetvalue(r, i, C_ECON), "payee",
+                PQgetvalue(r, i, C_PAYEE));
             json_array_append_new(a, f);
         } else if (t) {
-            const char *cells[] = {PQgetvalue(r, i, C_ID),      PQgetvalue(r, i, C_DATE),
-                                   voucher,                     PQgetvalue(r, i, C_LINE),
-                                   PQgetvalue(r, i, C_RULE),    PQgetvalue(r, i, C_SEV),
+            const char *cells[] = {PQgetvalue(r, i, C_ID),
+                                   PQgetvalue(r, i, C_DATE),
+                                   voucher,
+                                   PQgetvalue(r, i, C_LINE),
+                                   PQgetvalue(r, i, C_RULE),
+                                   PQgetvalue(r, i, C_SEV),
                                    vouch_money_format_grouped(fen, amount),
-                                   PQgetvalue(r, i, C_SUMMARY), PQgetvalue(r, i, C_MESSAGE)};
+                                   PQgetvalue(r, i, C_SUMMARY),
+                                   PQgetvalue(r, i, C_MESSAGE)};
             vouch_table_add(t, cells);
         } else {
-            const char *cells[] = {PQgetvalue(r, i, C_ID),      PQgetvalue(r, i, C_LEDGER),
-                                   PQgetvalue(r, i, C_ORG),     PQgetvalue(r, i, C_DATE),
-                                   voucher,                     PQgetvalue(r, i, C_LINE),
-                                   PQgetvalue(r, i, C_RULE),    PQgetvalue(r, i, C_SEV),
+            const char *cells[] = {PQgetvalue(r, i, C_ID),
+                                   PQgetvalue(r, i, C_LEDGER),
+                                   PQgetvalue(r, i, C_ORG),
+                                   PQgetvalue(r, i, C_DATE),
+                                   voucher,
+                                   PQgetvalue(r, i, C_LINE),
+                                   PQgetvalue(r, i, C_RULE),
+                                   PQgetvalue(r, i, C_SEV),
                                    vouch_money_format(fen, amount),
-                                   PQgetvalue(r, i, C_SUMMARY), PQgetvalue(r, i, C_MESSAGE),
-                                   PQgetvalue(r, i, C_MESSAGE_EN), PQgetvalue(r, i, C_STATUS)};
+                                   PQgetvalue(r, i, C_SUMMARY),
+                                   PQgetvalue(r, i, C_MESSAGE),
+                                   PQgetvalue(r, i, C_MESSAGE_EN),
+                                   PQgetvalue(r, i, C_STATUS)};
             for (int c = 0; c < 13; c++)
                 vouch_csv_field(out, cells[c], c == 12);
         }
@@ -270,13 +294,13 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'L'},   {"org", required_argument, NULL, 'O'},
-        {"rule", required_argument, NULL, 'r'},     {"severity", required_argument, NULL, 's'},
-        {"status", required_argument, NULL, 'S'},   {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},       {"group-by", required_argument, NULL, 'g'},
-        {"format", required_argument, NULL, 'f'},   {"output", required_argument, NULL, 'o'},
-        {"limit", required_argument, NULL, 'l'},    {"offset", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"ledger", required_argument, NULL, 'L'}, {"org", required_argument, NULL, 'O'},
+        {"rule", required_argument, NULL, 'r'},   {"severity", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'}, {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},     {"group-by", required_argument, NULL, 'g'},
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"limit", required_argument, NULL, 'l'},  {"offset", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     static const char *const severities[] = {"high", "medium", "low", NULL};
     static const char *const statuses[] = {"open",       "confirmed",  "dismissed",

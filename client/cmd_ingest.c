@@ -35,21 +35,20 @@ typedef struct {
 
 static void s_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: vouchctl ingest [--wait] [--timeout SECONDS] [--org NAME]\n"
-            "                       [--format table|json] FILE...\n"
-            "\n"
-            "Hands each voucher export to vouchd, which stores it whole or not at all.\n"
-            "\n"
-            "  --wait             return once the file is stored and every rule has run\n"
-            "                     on it (also waits while the database is down)\n"
-            "  --timeout SECONDS  give up waiting after this long (default 600)\n"
-            "  --org NAME         the unit, for files that do not name it\n"
-            "  --format FORMAT    table (default) or json: one object per file\n"
-            "\n"
-            "status: accepted (stored), duplicate (the same bytes were stored before:\n"
-            "nothing new), queued (vouchd holds it until its database is back),\n"
-            "rejected (FILE:LINE: column NAME: reason on stderr; nothing stored).\n");
+    fprintf(out, "usage: vouchctl ingest [--wait] [--timeout SECONDS] [--org NAME]\n"
+                 "                       [--format table|json] FILE...\n"
+                 "\n"
+                 "Hands each voucher export to vouchd, which stores it whole or not at all.\n"
+                 "\n"
+                 "  --wait             return once the file is stored and every rule has run\n"
+                 "                     on it (also waits while the database is down)\n"
+                 "  --timeout SECONDS  give up waiting after this long (default 600)\n"
+                 "  --org NAME         the unit, for files that do not name it\n"
+                 "  --format FORMAT    table (default) or json: one object per file\n"
+                 "\n"
+                 "status: accepted (stored), duplicate (the same bytes were stored before:\n"
+                 "nothing new), queued (vouchd holds it until its database is back),\n"
+                 "rejected (FILE:LINE: column NAME: reason on stderr; nothing stored).\n");
 }
 
 static double s_now(void)
@@ -106,8 +105,8 @@ static int s_upload(vouch_ctl_t *ctl, const s_opts_t *o, const char *path, char 
         return VOUCH_EXIT_REFUSED;
     }
     json_t *reply = NULL;
-    json_t *req = json_pack("{s:s, s:s, s:s?, s:I}", "type", "ingest_begin", "name",
-                            s_base(path), "org", o->org, "size", (json_int_t)size);
+    json_t *req = json_pack("{s:s, s:s, s:s?, s:I}", "type", "ingest_begin", "name", s_base(path),
+                            "org", o->org, "size", (json_int_t)size);
     int rc = vouch_ctl_request(ctl, req, NULL, 0, &reply, S_TIMEOUT_MS);
     json_decref(req);
     if (rc != 0)
@@ -139,8 +138,8 @@ static int s_upload(vouch_ctl_t *ctl, const s_opts_t *o, const char *path, char 
                 eof = true;
                 break;
             }
-            req = json_pack("{s:s, s:I, s:I}", "type", "ingest_chunk", "upload",
-                            (json_int_t)upload, "seq", (json_int_t)sent);
+            req = json_pack("{s:s, s:I, s:I}", "type", "ingest_chunk", "upload", (json_int_t)upload,
+                            "seq", (json_int_t)sent);
             rc = vouch_ctl_send(ctl, req, buf, n);
             json_decref(req);
             if (rc != 0)
@@ -163,8 +162,8 @@ static int s_upload(vouch_ctl_t *ctl, const s_opts_t *o, const char *path, char 
     free(buf);
     if (rc != 0)
         goto refused;
-    req = json_pack("{s:s, s:I, s:s}", "type", "ingest_end", "upload", (json_int_t)upload,
-                    "sha256", sha);
+    req = json_pack("{s:s, s:I, s:s}", "type", "ingest_end", "upload", (json_int_t)upload, "sha256",
+                    sha);
     rc = vouch_ctl_request(ctl, req, NULL, 0, &reply, S_TIMEOUT_MS);
     json_decref(req);
     if (rc != 0)
@@ -186,9 +185,9 @@ static bool s_db_down(vouch_ctl_t *ctl)
     json_t *req = vouch_wire_header("status"), *reply = NULL;
     int rc = vouch_ctl_request(ctl, req, NULL, 0, &reply, S_TIMEOUT_MS);
     json_decref(req);
-    const char *state = rc == 0 ? json_string_value(json_object_get(
-                                      json_object_get(reply, "database"), "state"))
-                                : NULL;
+    const char *state =
+        rc == 0 ? json_string_value(json_object_get(json_object_get(reply, "database"), "state"))
+                : NULL;
     bool down = state && strcmp(state, "down") == 0;
     json_decref(reply);
     return down;
@@ -282,11 +281,10 @@ static void s_print_json(const s_outcome_t *out)
 {
     json_t *o = json_pack("{s:s, s:s}", "file", out->file, "status",
                           out->status ? out->status : "rejected");
-    json_object_set_new(o, "ledger_id", out->ledger_id ? json_integer(out->ledger_id)
-                                                       : json_null());
+    json_object_set_new(o, "ledger_id",
+                        out->ledger_id ? json_integer(out->ledger_id) : json_null());
     json_object_set_new(o, "lines", out->ledger_id ? json_integer(out->lines) : json_null());
-    json_object_set_new(o, "vouchers",
-                        out->ledger_id ? json_integer(out->vouchers) : json_null());
+    json_object_set_new(o, "vouchers", out->ledger_id ? json_integer(out->vouchers) : json_null());
     json_object_set_new(o, "findings",
                         out->findings >= 0 ? json_integer(out->findings) : json_null());
     json_object_set_new(o, "supersedes", json_null());
@@ -300,9 +298,9 @@ static void s_print_json(const s_outcome_t *out)
 int vouch_cmd_ingest(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"wait", no_argument, NULL, 'w'},       {"org", required_argument, NULL, 'o'},
+        {"wait", no_argument, NULL, 'w'},         {"org", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'}, {"timeout", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     s_opts_t o = {.format = VOUCH_FMT_TABLE, .timeout_s = 600};
     int c;

@@ -123,9 +123,9 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                vouch_money_format_grouped(atoll(PQgetvalue(v, 0, 10)), a1),
                vouch_money_format_grouped(atoll(PQgetvalue(v, 0, 11)), a2),
                PQgetisnull(v, 0, 12) ? "unknown" : PQgetvalue(v, 0, 12));
-        const char *h[] = {"LINE",  "ACCOUNT",   "ECON",  "SUMMARY",  "DEBIT",   "CREDIT",
-                           "INDICATOR", "CLAIMANT", "PAYEE", "PROCUREMENT", "BUSINESS",
-                           "APPROVED", "DOCUMENTS"};
+        const char *h[] = {"LINE",     "ACCOUNT",   "ECON",     "SUMMARY", "DEBIT",
+                           "CREDIT",   "INDICATOR", "CLAIMANT", "PAYEE",   "PROCUREMENT",
+                           "BUSINESS", "APPROVED",  "DOCUMENTS"};
         vouch_table_t *t = vouch_table_new(13, h);
         vouch_table_align_right(t, 0);
         vouch_table_align_right(t, 4);
@@ -162,8 +162,7 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
             printf("\n#%s  line %s  %s (%s, v%s, %s)  %s yuan  [%s]\n", PQgetvalue(f, i, 0),
                    PQgetvalue(f, i, 1), PQgetvalue(f, i, 2), PQgetvalue(f, i, 3),
                    PQgetvalue(f, i, 9), PQgetvalue(f, i, 10),
-                   vouch_money_format_grouped(atoll(PQgetvalue(f, i, 4)), a1),
-                   PQgetvalue(f, i, 5));
+                   vouch_money_format_grouped(atoll(PQgetvalue(f, i, 4)), a1), PQgetvalue(f, i, 5));
             printf("  %s\n  %s\n", PQgetvalue(f, i, 6), PQgetvalue(f, i, 7));
             json_t *ev = json_loads(PQgetvalue(f, i, 8), 0, NULL);
             if (ev) {
@@ -247,12 +246,10 @@ static int s_ledger(PGconn *db, const char *id, int format)
         json_t *o = s_row_json(g, 0);
         json_t *rules = json_array();
         for (int i = 0; i < PQntuples(f); i++)
-            json_array_append_new(rules, json_pack("{s:s, s:I, s:s}", "rule", PQgetvalue(f, i, 0),
-                                                   "findings",
-                                                   (json_int_t)atoll(PQgetvalue(f, i, 1)),
-                                                   "amount",
-                                                   vouch_money_format(atoll(PQgetvalue(f, i, 2)),
-                                                                      a)));
+            json_array_append_new(
+                rules, json_pack("{s:s, s:I, s:s}", "rule", PQgetvalue(f, i, 0), "findings",
+                                 (json_int_t)atoll(PQgetvalue(f, i, 1)), "amount",
+                                 vouch_money_format(atoll(PQgetvalue(f, i, 2)), a)));
         json_object_set_new(o, "findings_by_rule", rules);
         json_t *states = json_object();
         for (int i = 0; i < PQntuples(b); i++)
@@ -263,9 +260,9 @@ static int s_ledger(PGconn *db, const char *id, int format)
         putchar('\n');
         json_decref(o);
     } else {
-        static const char *labels[] = {"ledger",  "org",      "file",     "sha256",   "year",
-                                       "from",    "to",       "lines",    "vouchers", "dropped",
-                                       "batches", "columns",  "stored",   "analysed"};
+        static const char *labels[] = {"ledger",  "org",     "file",   "sha256",   "year",
+                                       "from",    "to",      "lines",  "vouchers", "dropped",
+                                       "batches", "columns", "stored", "analysed"};
         for (int c = 0; c < 14; c++)
             printf("%-9s %s\n", labels[c],
                    PQgetisnull(g, 0, c) ? (c == 13 ? "not yet" : "") : PQgetvalue(g, 0, c));
@@ -291,9 +288,9 @@ static int s_ledger(PGconn *db, const char *id, int format)
 int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'L'}, {"period", required_argument, NULL, 'p'},
+        {"ledger", required_argument, NULL, 'L'},  {"period", required_argument, NULL, 'p'},
         {"voucher", required_argument, NULL, 'v'}, {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *ledger = NULL, *period = NULL, *voucher = NULL;
     int format = VOUCH_FMT_TABLE, c;

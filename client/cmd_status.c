@@ -83,8 +83,8 @@ int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv)
         long long ago = 0, done = 0;
         vouch_wire_get_int(w, "seconds_ago", &ago);
         vouch_wire_get_int(w, "batches", &done);
-        printf("           %s: %lld batches, heard %llds ago\n",
-               vouch_wire_get_str(w, "id") ?: "?", done, ago);
+        printf("           %s: %lld batches, heard %llds ago\n", vouch_wire_get_str(w, "id") ?: "?",
+               done, ago);
     }
     long long pending = 0, dispatched = 0, done = 0;
     vouch_wire_get_int(batches, "pending", &pending);

@@ -8,25 +8,24 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: vouchctl [--home DIR] COMMAND [ARGS]\n"
-            "\n"
-            "vouch checks public-sector spending voucher by voucher.\n"
-            "\n"
-            "commands:\n"
-            "  ingest [--wait] [--org NAME] [--format table|json] FILE...\n"
-            "                          hand voucher exports to vouchd\n"
-            "  flags [filters] [--format table|csv|json] [-o FILE]\n"
-            "                          list findings (vouchctl flags --help)\n"
-            "  show FINDING_ID         a finding's voucher: lines and findings\n"
-            "  show --ledger ID [--period YYYY-MM --voucher 记-23]\n"
-            "                          a ledger, or one of its vouchers\n"
-            "  status [--format json]  vouchd, workers, batches, spool, database\n"
-            "\n"
-            "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
-            "  -h, --help   this text; COMMAND --help for a command's\n"
-            "\n"
-            "exit status: 0 done, 1 refused, 2 wrong usage, 3 service unavailable\n");
+    fprintf(out, "usage: vouchctl [--home DIR] COMMAND [ARGS]\n"
+                 "\n"
+                 "vouch checks public-sector spending voucher by voucher.\n"
+                 "\n"
+                 "commands:\n"
+                 "  ingest [--wait] [--org NAME] [--format table|json] FILE...\n"
+                 "                          hand voucher exports to vouchd\n"
+                 "  flags [filters] [--format table|csv|json] [-o FILE]\n"
+                 "                          list findings (vouchctl flags --help)\n"
+                 "  show FINDING_ID         a finding's voucher: lines and findings\n"
+                 "  show --ledger ID [--period YYYY-MM --voucher 记-23]\n"
+                 "                          a ledger, or one of its vouchers\n"
+                 "  status [--format json]  vouchd, workers, batches, spool, database\n"
+                 "\n"
+                 "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
+                 "  -h, --help   this text; COMMAND --help for a command's\n"
+                 "\n"
+                 "exit status: 0 done, 1 refused, 2 wrong usage, 3 service unavailable\n");
 }
 
 int main(int argc, char **argv)

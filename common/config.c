@@ -24,7 +24,10 @@ typedef struct {
     const char *doc;
 } s_setting_t;
 
-#define S(name, type, def, reload, doc) {#name, type, offsetof(vouch_config_t, name), def, reload, doc}
+#define S(name, type, def, reload, doc)                                                            \
+    {                                                                                              \
+#name, type, offsetof(vouch_config_t, name), def, reload, doc                              \
+    }
 
 static const s_setting_t s_settings[] = {
     S(database, S_STR, "", false, "libpq conninfo; empty: the private cluster under home/pg"),

@@ -15,16 +15,16 @@ typedef struct {
     char *work_endpoint;    /* PUSH: batches to workers */
     char *results_endpoint; /* PULL: findings from workers */
     char *spool_dir;
-    char *sql_dir;          /* numbered migrations, applied once each at start */
+    char *sql_dir; /* numbered migrations, applied once each at start */
     char *policy_file;
     char *policy_profile;
     char *log_level;
-    int batch_lines;        /* lines per batch, cut at voucher boundaries */
-    int max_inflight;       /* batches dispatched and not yet answered */
-    int dispatch_timeout;   /* seconds before an unanswered batch is sent again */
-    int workers;            /* how many workers deploy/stack.sh starts */
-    long max_file_bytes;    /* a larger upload is refused */
-    long max_lines;         /* 0 = no limit */
+    int batch_lines;      /* lines per batch, cut at voucher boundaries */
+    int max_inflight;     /* batches dispatched and not yet answered */
+    int dispatch_timeout; /* seconds before an unanswered batch is sent again */
+    int workers;          /* how many workers deploy/stack.sh starts */
+    long max_file_bytes;  /* a larger upload is refused */
+    long max_lines;       /* 0 = no limit */
 } vouch_config_t;
 
 /* The home: the given one, else $VOUCH_HOME; NULL when neither is set. */

@@ -17,28 +17,28 @@ typedef struct vouch_csv_import_t vouch_csv_import_t;
  * (its text pointers die after it returns). extra_json is a JSON object of the
  * columns that map to no field ("{}" when none), also borrowed.
  * Return 0 to go on, -1 to stop (set err to say why). */
-typedef int (vouch_csv_line_fn)(void *arg, const vouch_line_t *line, const char *extra_json,
-                                vouch_error_t *err);
+typedef int(vouch_csv_line_fn)(void *arg, const vouch_line_t *line, const char *extra_json,
+                               vouch_error_t *err);
 
 typedef struct {
-    const char *file_name;     /* for error messages */
-    const char *org_override;  /* --org at ingest: used when the file has no org column */
-    size_t max_field_bytes;    /* 0 = default 64 KiB */
-    size_t max_line_bytes;     /* 0 = default 1 MiB */
-    long max_lines;            /* 0 = no limit */
+    const char *file_name;    /* for error messages */
+    const char *org_override; /* --org at ingest: used when the file has no org column */
+    size_t max_field_bytes;   /* 0 = default 64 KiB */
+    size_t max_line_bytes;    /* 0 = default 1 MiB */
+    long max_lines;           /* 0 = no limit */
 } vouch_csv_import_opts_t;
 
 typedef struct {
-    long lines;          /* data lines delivered */
-    long dropped;        /* summary rows (合计...) dropped */
-    long vouchers;       /* voucher changes seen (contiguous runs) */
-    int columns_mapped;  /* header cells mapped to a field */
-    int columns;         /* header cells */
+    long lines;         /* data lines delivered */
+    long dropped;       /* summary rows (合计...) dropped */
+    long vouchers;      /* voucher changes seen (contiguous runs) */
+    int columns_mapped; /* header cells mapped to a field */
+    int columns;        /* header cells */
 } vouch_csv_import_stats_t;
 
 /* Returns a new reader; fn is called for each line. */
-vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts,
-                                         vouch_csv_line_fn *fn, void *arg);
+vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts, vouch_csv_line_fn *fn,
+                                         void *arg);
 void vouch_csv_import_destroy(vouch_csv_import_t **self_p);
 
 /* Feed the next chunk of the file (any size, may split a character or a row).

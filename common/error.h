@@ -11,7 +11,8 @@ typedef struct {
 } vouch_error_t;
 
 void vouch_error_clear(vouch_error_t *err);
-void vouch_error_set(vouch_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vouch_error_set(vouch_error_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* "FILE:LINE: column NAME: reason", leaving out the parts that are empty */
 const char *vouch_error_format(const vouch_error_t *err, char *out, unsigned size);
 

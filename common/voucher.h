@@ -12,9 +12,9 @@
  * VOUCH_T_COUNT only: the wire format and the lines table follow this order. */
 typedef enum {
     VOUCH_T_ORG,
-    VOUCH_T_VOUCHER_WORD,   /* 记, 银付; "" when the file has none */
-    VOUCH_T_VOUCHER_RAW,    /* the voucher number cell(s) as written */
-    VOUCH_T_SRC_LINE_NO,    /* the file's own line number, as written */
+    VOUCH_T_VOUCHER_WORD, /* 记, 银付; "" when the file has none */
+    VOUCH_T_VOUCHER_RAW,  /* the voucher number cell(s) as written */
+    VOUCH_T_SRC_LINE_NO,  /* the file's own line number, as written */
     VOUCH_T_SUMMARY,
     VOUCH_T_ACCOUNT_CODE,
     VOUCH_T_ACCOUNT_NAME,
@@ -53,7 +53,7 @@ typedef struct {
     int32_t line_no;       /* renumbered 1, 2, ... within the voucher */
     int32_t attachments;   /* VOUCH_ATTACH_UNKNOWN when blank */
     int16_t fiscal_year;
-    int16_t period;        /* 1..16 */
+    int16_t period; /* 1..16 */
     /* Borrowed: never NULL, "" when absent. Who owns the bytes depends on who
      * filled the struct (the parser's row buffer, or a decoded wire message). */
     const char *text[VOUCH_T_COUNT];

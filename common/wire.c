@@ -41,8 +41,7 @@ static int s_more(void *socket)
     return more;
 }
 
-int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
-                    vouch_error_t *err)
+int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg, vouch_error_t *err)
 {
     memset(msg, 0, sizeof *msg);
     zmq_msg_init(&msg->payload);
@@ -70,8 +69,8 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
         goto refuse;
     }
     json_error_t jerr;
-    msg->header = json_loadb(zmq_msg_data(&frame), zmq_msg_size(&frame), JSON_REJECT_DUPLICATES,
-                             &jerr);
+    msg->header =
+        json_loadb(zmq_msg_data(&frame), zmq_msg_size(&frame), JSON_REJECT_DUPLICATES, &jerr);
     if (!msg->header || !json_is_object(msg->header)) {
         vouch_error_set(err, "header is not a JSON object");
         goto refuse;

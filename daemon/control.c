@@ -307,14 +307,12 @@ static void s_ledger_status(vouch_server_t *self, vouch_wire_msg_t *msg)
         s_refuse(self, msg, "no such ledger");
         return;
     }
-    json_t *h = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:I}", "type", "ledger_status",
-                          "ledger_id", (json_int_t)id, "batches",
-                          (json_int_t)atoll(PQgetvalue(r, 0, 0)), "done",
-                          (json_int_t)atoll(PQgetvalue(r, 0, 1)), "findings",
-                          (json_int_t)atoll(PQgetvalue(r, 0, 2)), "complete",
-                          PQgetvalue(r, 0, 3)[0] == 't', "lines",
-                          (json_int_t)atoll(PQgetvalue(r, 0, 4)), "vouchers",
-                          (json_int_t)atoll(PQgetvalue(r, 0, 5)));
+    json_t *h = json_pack(
+        "{s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:I}", "type", "ledger_status", "ledger_id",
+        (json_int_t)id, "batches", (json_int_t)atoll(PQgetvalue(r, 0, 0)), "done",
+        (json_int_t)atoll(PQgetvalue(r, 0, 1)), "findings", (json_int_t)atoll(PQgetvalue(r, 0, 2)),
+        "complete", PQgetvalue(r, 0, 3)[0] == 't', "lines", (json_int_t)atoll(PQgetvalue(r, 0, 4)),
+        "vouchers", (json_int_t)atoll(PQgetvalue(r, 0, 5)));
     PQclear(r);
     s_reply(self, msg, h);
 }
@@ -358,10 +356,9 @@ static void s_status(vouch_server_t *self, vouch_wire_msg_t *msg)
         (json_int_t)(now - self->started), "database", "state", up ? "up" : "down", "error",
         up ? NULL : self->db_error, "workers", "count", (json_int_t)json_array_size(workers),
         "list", workers, "batches", batches, "spool_depth",
-        (json_int_t)vouch_spool_depth(self->cfg->spool_dir), "policy_version",
-        self->policy_version, "policy_profile", self->policy_profile, "last_errors", errors,
-        "batches_sent", (json_int_t)self->batches_sent, "findings_stored",
-        (json_int_t)self->findings_stored);
+        (json_int_t)vouch_spool_depth(self->cfg->spool_dir), "policy_version", self->policy_version,
+        "policy_profile", self->policy_profile, "last_errors", errors, "batches_sent",
+        (json_int_t)self->batches_sent, "findings_stored", (json_int_t)self->findings_stored);
     s_reply(self, msg, h);
 }
 

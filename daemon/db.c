@@ -37,7 +37,8 @@ PGconn *vouch_db_connect(const char *conninfo, vouch_error_t *err)
         return NULL;
     }
     PQsetClientEncoding(conn, "UTF8");
-    PGresult *r = PQexec(conn, "SET application_name = 'vouchd'; SET client_min_messages = warning");
+    PGresult *r =
+        PQexec(conn, "SET application_name = 'vouchd'; SET client_min_messages = warning");
     PQclear(r);
     return conn;
 }
@@ -118,8 +119,8 @@ int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
         char version[16];
         snprintf(version, sizeof version, "%d", atoi(names[i]));
         const char *p1[] = {version};
-        PGresult *r = vouch_db_exec(conn, err,
-                                    "SELECT 1 FROM schema_migrations WHERE version = $1", 1, p1);
+        PGresult *r =
+            vouch_db_exec(conn, err, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, p1);
         if (!r)
             goto fail_unlock;
         int done = PQntuples(r) > 0;

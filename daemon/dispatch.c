@@ -14,12 +14,12 @@
 #include "server.h"
 
 /* SELECT list of a batch's lines; s_line_from_row reads it in this order */
-#define S_LINE_COLUMNS                                                                      \
-    "seq, debit, credit, file_line, voucher_date, business_date, approval_date, voucher_no," \
-    " line_no, attachments, fiscal_year, period, (SELECT name FROM orgs o WHERE o.org_id ="  \
-    " l.org_id), voucher_word, voucher_raw, src_line_no, summary, account_code,"            \
-    " account_name, func_code, econ_code, indicator, department, project, claimant, payee,"  \
-    " payee_account, payment_method, procurement_method, contract_no, invoice_no,"           \
+#define S_LINE_COLUMNS                                                                             \
+    "seq, debit, credit, file_line, voucher_date, business_date, approval_date, voucher_no,"       \
+    " line_no, attachments, fiscal_year, period, (SELECT name FROM orgs o WHERE o.org_id ="        \
+    " l.org_id), voucher_word, voucher_raw, src_line_no, summary, account_code,"                   \
+    " account_name, func_code, econ_code, indicator, department, project, claimant, payee,"        \
+    " payee_account, payment_method, procurement_method, contract_no, invoice_no,"                 \
     " document_dates, preparer"
 #define S_FIRST_TEXT 12
 
@@ -70,8 +70,8 @@ static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char 
         return NULL;
     json_t *a = json_array();
     for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(a, json_pack("[s, I]", PQgetvalue(r, i, 0),
-                                           (json_int_t)atoll(PQgetvalue(r, i, 1))));
+        json_array_append_new(
+            a, json_pack("[s, I]", PQgetvalue(r, i, 0), (json_int_t)atoll(PQgetvalue(r, i, 1))));
     PQclear(r);
     return a;
 }
@@ -104,11 +104,10 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
     vouch_buf_t payload;
     vouch_buf_init(&payload);
     vouch_wire_lines_encode(&payload, lines, (size_t)n);
-    json_t *h = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch",
-                          "ledger_id", (json_int_t)atoll(ledger_id), "batch_no",
-                          (json_int_t)atoll(batch_no), "org_id", (json_int_t)atoll(org_id),
-                          "policy", self->policy_version, "profile", self->policy_profile,
-                          "lines", n, "contracts", contracts);
+    json_t *h = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch", "ledger_id",
+                          (json_int_t)atoll(ledger_id), "batch_no", (json_int_t)atoll(batch_no),
+                          "org_id", (json_int_t)atoll(org_id), "policy", self->policy_version,
+                          "profile", self->policy_profile, "lines", n, "contracts", contracts);
     int rc = vouch_wire_send(self->work, NULL, 0, h, payload.data, payload.len, ZMQ_DONTWAIT);
     json_decref(h);
     vouch_buf_free(&payload);
@@ -171,9 +170,9 @@ int vouch_dispatch_tick(vouch_server_t *self)
 int vouch_dispatch_recover(vouch_server_t *self)
 {
     vouch_error_t err;
-    PGresult *r = vouch_db_exec(self->conn, &err,
-                                "UPDATE batches SET state = 'pending' WHERE state = 'dispatched'",
-                                0, NULL);
+    PGresult *r =
+        vouch_db_exec(self->conn, &err,
+                      "UPDATE batches SET state = 'pending' WHERE state = 'dispatched'", 0, NULL);
     if (!r) {
         vouch_server_db_failed(self, err.text);
         return -1;
@@ -235,8 +234,8 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
     if (!self->db_up)
         return; /* the batch will be sent again once the database is back */
     json_error_t jerr;
-    json_t *findings = json_loadb(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), 0,
-                                  &jerr);
+    json_t *findings =
+        json_loadb(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), 0, &jerr);
     const char *bad = findings ? s_validate(findings) : "findings payload is not JSON";
     if (bad) {
         vouch_server_note_error(self, "results from %.64s: %s", worker, bad);

@@ -141,9 +141,9 @@ static void s_copy_row(s_ingest_t *in, const vouch_line_t *l, const char *extra)
     s_copy_text(b, l->text[VOUCH_T_VOUCHER_RAW]);
     vouch_buf_putc(b, '\t');
     s_copy_int(b, l->line_no);
-    static const vouch_text_field_t middle[] = {
-        VOUCH_T_SRC_LINE_NO, VOUCH_T_SUMMARY, VOUCH_T_ACCOUNT_CODE,
-        VOUCH_T_ACCOUNT_NAME, VOUCH_T_FUNC_CODE, VOUCH_T_ECON_CODE};
+    static const vouch_text_field_t middle[] = {VOUCH_T_SRC_LINE_NO,  VOUCH_T_SUMMARY,
+                                                VOUCH_T_ACCOUNT_CODE, VOUCH_T_ACCOUNT_NAME,
+                                                VOUCH_T_FUNC_CODE,    VOUCH_T_ECON_CODE};
     for (size_t i = 0; i < sizeof middle / sizeof middle[0]; i++) {
         vouch_buf_putc(b, '\t');
         s_copy_text(b, l->text[middle[i]]);
@@ -152,11 +152,11 @@ static void s_copy_row(s_ingest_t *in, const vouch_line_t *l, const char *extra)
     s_copy_int(b, l->debit);
     vouch_buf_putc(b, '\t');
     s_copy_int(b, l->credit);
-    static const vouch_text_field_t after[] = {
-        VOUCH_T_INDICATOR,      VOUCH_T_DEPARTMENT,         VOUCH_T_PROJECT,
-        VOUCH_T_CLAIMANT,       VOUCH_T_PAYEE,              VOUCH_T_PAYEE_ACCOUNT,
-        VOUCH_T_PAYMENT_METHOD, VOUCH_T_PROCUREMENT_METHOD, VOUCH_T_CONTRACT_NO,
-        VOUCH_T_INVOICE_NO};
+    static const vouch_text_field_t after[] = {VOUCH_T_INDICATOR,      VOUCH_T_DEPARTMENT,
+                                               VOUCH_T_PROJECT,        VOUCH_T_CLAIMANT,
+                                               VOUCH_T_PAYEE,          VOUCH_T_PAYEE_ACCOUNT,
+                                               VOUCH_T_PAYMENT_METHOD, VOUCH_T_PROCUREMENT_METHOD,
+                                               VOUCH_T_CONTRACT_NO,    VOUCH_T_INVOICE_NO};
     for (size_t i = 0; i < sizeof after / sizeof after[0]; i++) {
         vouch_buf_putc(b, '\t');
         s_copy_text(b, l->text[after[i]]);
@@ -255,8 +255,9 @@ static int s_on_line(void *arg, const vouch_line_t *l, const char *extra, vouch_
         return -1;
     if (strcmp(l->text[VOUCH_T_ORG], in->org) != 0) {
         err->line = l->file_line;
-        vouch_error_set(err, "the file holds more than one unit: \"%s\" here, \"%s\" before; "
-                             "send one file per unit",
+        vouch_error_set(err,
+                        "the file holds more than one unit: \"%s\" here, \"%s\" before; "
+                        "send one file per unit",
                         l->text[VOUCH_T_ORG], in->org);
         return -1;
     }

@@ -109,8 +109,8 @@ int main(int argc, char **argv)
         vouch_config_destroy(&cfg);
         return 1;
     }
-    vouch_info("serving %s (policy %s, profile %s)", cfg->control_endpoint,
-               server->policy_version, server->policy_profile);
+    vouch_info("serving %s (policy %s, profile %s)", cfg->control_endpoint, server->policy_version,
+               server->policy_profile);
     int rc = vouch_server_run(server, &s_stop);
     vouch_info("stopping");
     vouch_server_destroy(&server);

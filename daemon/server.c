@@ -198,8 +198,7 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     vouch_buf_t scope;
     vouch_buf_init(&scope);
     vouch_buf_putc(&scope, '{');
-    const vouch_policy_codes_t *codes =
-        vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE);
+    const vouch_policy_codes_t *codes = vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE);
     for (size_t i = 0; codes && i < codes->n; i++) {
         /* codes are digits (the policy checks); the pattern is code% */
         vouch_buf_printf(&scope, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
@@ -210,8 +209,7 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     free(self->procurement_scope);
     self->policy_bytes = bytes;
     self->policy_len = len;
-    snprintf(self->policy_version, sizeof self->policy_version, "%s",
-             vouch_policy_version(policy));
+    snprintf(self->policy_version, sizeof self->policy_version, "%s", vouch_policy_version(policy));
     self->policy_profile = vouch_strdup(vouch_policy_profile(policy));
     self->procurement_scope = scope.data;
     vouch_policy_destroy(&policy);

@@ -29,7 +29,7 @@ typedef struct {
     char *part_path;
     char *name;
     char *org;
-    long long size;     /* announced */
+    long long size; /* announced */
     long long received;
     long long next_seq;
     vouch_sha256_t *sha;

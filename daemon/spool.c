@@ -181,8 +181,8 @@ int vouch_spool_commit_upload(const char *dir, const char *part_path, const char
     char *dest = s_free_name(dir, "", name && *name ? name : "upload");
     char *meta = vouch_asprintf("%s.meta", dest);
     char *meta_tmp = vouch_asprintf("%s/.incoming/%s.meta", dir, ticket);
-    json_t *m = json_pack("{s:s, s:s?, s:s}", "name", name ? name : "upload", "org", org,
-                          "ticket", ticket);
+    json_t *m =
+        json_pack("{s:s, s:s?, s:s}", "name", name ? name : "upload", "org", org, "ticket", ticket);
     int rc = -1;
     /* the sidecar first: the file appears in the spool only once its meta is there */
     if (json_dump_file(m, meta_tmp, JSON_COMPACT) != 0 || rename(meta_tmp, meta) != 0) {

@@ -122,11 +122,10 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
         s_report_db(self, "down", res.err.text);
         return;
     }
-    json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "type", "file",
-                          "ticket", ticket, "name", e->name, "status",
-                          vouch_ingest_status_name(res.status), "ledger_id",
-                          (json_int_t)res.ledger_id, "lines", (json_int_t)res.lines, "vouchers",
-                          (json_int_t)res.vouchers, "batches", (json_int_t)res.batches,
+    json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "type", "file", "ticket",
+                          ticket, "name", e->name, "status", vouch_ingest_status_name(res.status),
+                          "ledger_id", (json_int_t)res.ledger_id, "lines", (json_int_t)res.lines,
+                          "vouchers", (json_int_t)res.vouchers, "batches", (json_int_t)res.batches,
                           "dropped", (json_int_t)res.dropped);
     if (res.status == VOUCH_INGEST_REJECTED)
         json_object_set_new(h, "error", json_string(message));

@@ -15,7 +15,7 @@
 #include "rules.h"
 #include "wire.h"
 
-#define S_POLICIES 4         /* versions kept at hand */
+#define S_POLICIES 4 /* versions kept at hand */
 #define S_HEARTBEAT_MS 2000
 #define S_FETCH_TIMEOUT_MS 5000
 
@@ -132,8 +132,8 @@ static const vouch_policy_t *s_policy(vouch_worker_t *self, const char *version,
             vouch_wire_msg_close(&msg);
             continue;
         }
-        vouch_policy_t *p = vouch_policy_new(zmq_msg_data(&msg.payload),
-                                             zmq_msg_size(&msg.payload), profile, &err);
+        vouch_policy_t *p =
+            vouch_policy_new(zmq_msg_data(&msg.payload), zmq_msg_size(&msg.payload), profile, &err);
         vouch_wire_msg_close(&msg);
         if (!p) {
             vouch_error("policy %s from vouchd does not load: %s", version, err.text);
@@ -197,10 +197,10 @@ static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
     json_t *findings = json_array();
     vouch_rules_run(policy, &view, findings);
     char *text = json_dumps(findings, JSON_COMPACT);
-    json_t *h = json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "type", "findings", "ledger_id",
-                          (json_int_t)ledger_id, "batch_no", (json_int_t)batch_no, "policy",
-                          version, "worker", self->id, "count",
-                          (json_int_t)json_array_size(findings));
+    json_t *h =
+        json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "type", "findings", "ledger_id",
+                  (json_int_t)ledger_id, "batch_no", (json_int_t)batch_no, "policy", version,
+                  "worker", self->id, "count", (json_int_t)json_array_size(findings));
     if (vouch_wire_send(self->push, NULL, 0, h, text, strlen(text), 0) != 0)
         vouch_warn("cannot send findings of batch %lld/%lld: %s", ledger_id, batch_no,
                    zmq_strerror(zmq_errno()));

@@ -24,10 +24,27 @@ static int s_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static const char *const s_samples[VOUCH_T_COUNT] = {
-    "永州市人力资源和社会保障局", "记", "记-29", "1", "就业宣传合作经费", "5001", "业务活动费用",
-    "2080101", "30227", "委托业务费", "就业促进与失业保险科", "", "", "永州日报社",
-    "43005444863668968240", "银行转账", "", "YZRS-2021-018", "", "2022-03-20", "张会计"};
+static const char *const s_samples[VOUCH_T_COUNT] = {"永州市人力资源和社会保障局",
+                                                     "记",
+                                                     "记-29",
+                                                     "1",
+                                                     "就业宣传合作经费",
+                                                     "5001",
+                                                     "业务活动费用",
+                                                     "2080101",
+                                                     "30227",
+                                                     "委托业务费",
+                                                     "就业促进与失业保险科",
+                                                     "",
+                                                     "",
+                                                     "永州日报社",
+                                                     "43005444863668968240",
+                                                     "银行转账",
+                                                     "",
+                                                     "YZRS-2021-018",
+                                                     "",
+                                                     "2022-03-20",
+                                                     "张会计"};
 
 static void s_make(vouch_line_t *lines, size_t n)
 {
@@ -75,13 +92,13 @@ static size_t s_json(const vouch_line_t *lines, size_t n, int64_t *check)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         const vouch_line_t *l = &lines[i];
-        json_t *o = json_pack("{s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-                              "seq", (json_int_t)l->seq, "debit", (json_int_t)l->debit, "credit",
+        json_t *o = json_pack("{s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "seq",
+                              (json_int_t)l->seq, "debit", (json_int_t)l->debit, "credit",
                               (json_int_t)l->credit, "file_line", l->file_line, "voucher_date",
-                              l->voucher_date, "business_date", l->business_date,
-                              "approval_date", l->approval_date, "voucher_no", l->voucher_no,
-                              "line_no", l->line_no, "attachments", l->attachments,
-                              "fiscal_year", l->fiscal_year, "period", l->period);
+                              l->voucher_date, "business_date", l->business_date, "approval_date",
+                              l->approval_date, "voucher_no", l->voucher_no, "line_no", l->line_no,
+                              "attachments", l->attachments, "fiscal_year", l->fiscal_year,
+                              "period", l->period);
         for (int t = 0; t < VOUCH_T_COUNT; t++)
             json_object_set_new(o, vouch_text_field_names[t], json_string(l->text[t]));
         json_array_append_new(a, o);

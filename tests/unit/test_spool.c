@@ -57,9 +57,8 @@ static void test_upload_keeps_its_name(void **state)
     char *part = vouch_asprintf("%s/.incoming/u1.part", s_dir);
     s_write(part, "单位名称,凭证日期\n");
     vouch_error_t err;
-    assert_int_equal(vouch_spool_commit_upload(s_dir, part, "账套/2022年序时账.csv", "某局",
-                                               "abc-1", &err),
-                     0);
+    assert_int_equal(
+        vouch_spool_commit_upload(s_dir, part, "账套/2022年序时账.csv", "某局", "abc-1", &err), 0);
     assert_int_equal(vouch_spool_depth(s_dir), 1);
     vouch_spool_entry_t e;
     /* an upload is whole when it appears: no waiting */
@@ -122,8 +121,7 @@ static void test_reject_moves_with_reason(void **state)
     s_age(path);
     vouch_spool_entry_t e;
     assert_int_equal(vouch_spool_next(s_dir, &e), 1);
-    assert_int_equal(vouch_spool_reject(s_dir, &e, "bad.csv:4: column 借方金额: not an amount"),
-                     0);
+    assert_int_equal(vouch_spool_reject(s_dir, &e, "bad.csv:4: column 借方金额: not an amount"), 0);
     vouch_spool_entry_free(&e);
     char *moved = vouch_asprintf("%s/rejected/bad.csv", s_dir);
     char *reason = vouch_asprintf("%s/rejected/bad.csv.error", s_dir);
