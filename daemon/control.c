@@ -365,17 +365,25 @@ static void s_status(vouch_server_t *self, vouch_wire_msg_t *msg)
 static void s_policy_get(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     const char *version = vouch_wire_get_str(msg->header, "version");
+    const char *bytes = self->policy_bytes;
+    size_t len = self->policy_len;
+    const char *served = self->policy_version;
     if (version && strcmp(version, self->policy_version) != 0) {
-        char text[128];
-        snprintf(text, sizeof text, "policy %s is not served here (current: %s)", version,
-                 self->policy_version);
-        s_refuse(self, msg, text);
-        return;
+        if (self->previous_bytes && strcmp(version, self->previous_version) == 0) {
+            bytes = self->previous_bytes;
+            len = self->previous_len;
+            served = self->previous_version;
+        } else {
+            char text[128];
+            snprintf(text, sizeof text, "policy %s is not served here (current: %s)", version,
+                     self->policy_version);
+            s_refuse(self, msg, text);
+            return;
+        }
     }
-    json_t *h = json_pack("{s:s, s:s, s:s}", "type", "policy", "version", self->policy_version,
-                          "profile", self->policy_profile);
-    vouch_wire_send(self->control, msg->id, msg->id_len, h, self->policy_bytes, self->policy_len,
-                    ZMQ_DONTWAIT);
+    json_t *h = json_pack("{s:s, s:s, s:s}", "type", "policy", "version", served, "profile",
+                          self->policy_profile);
+    vouch_wire_send(self->control, msg->id, msg->id_len, h, bytes, len, ZMQ_DONTWAIT);
     json_decref(h);
 }
 

@@ -16,8 +16,8 @@
 /* SELECT list of a batch's lines; s_line_from_row reads it in this order */
 #define S_LINE_COLUMNS                                                                             \
     "seq, debit, credit, file_line, voucher_date, business_date, approval_date, voucher_no,"       \
-    " line_no, attachments, fiscal_year, period, (SELECT name FROM orgs o WHERE o.org_id ="        \
-    " l.org_id), voucher_word, voucher_raw, src_line_no, summary, account_code,"                   \
+    " line_no, attachments, fiscal_year, period, o.name, voucher_word, voucher_raw, src_line_no,"  \
+    " summary, account_code,"                                                                      \
     " account_name, func_code, econ_code, indicator, department, project, claimant, payee,"        \
     " payee_account, payment_method, procurement_method, contract_no, invoice_no,"                 \
     " document_dates, preparer"
@@ -83,10 +83,12 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
     vouch_error_t err;
     vouch_error_clear(&err);
     const char *p[] = {ledger_id, first, last};
-    PGresult *r = vouch_db_exec(self->conn, &err,
-                                "SELECT " S_LINE_COLUMNS " FROM lines l WHERE ledger_id = $1"
-                                " AND seq BETWEEN $2 AND $3 ORDER BY seq",
-                                3, p);
+    PGresult *r =
+        vouch_db_exec(self->conn, &err,
+                      "SELECT " S_LINE_COLUMNS " FROM lines l JOIN orgs o ON o.org_id = l.org_id"
+                      " WHERE l.ledger_id = $1"
+                      " AND seq BETWEEN $2 AND $3 ORDER BY seq",
+                      3, p);
     if (!r) {
         vouch_server_db_failed(self, err.text);
         return -1;

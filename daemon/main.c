@@ -11,6 +11,7 @@
 
 static volatile sig_atomic_t s_signals;
 static volatile int s_stop;
+static volatile int s_reload;
 
 static void s_on_signal(int sig)
 {
@@ -21,6 +22,12 @@ static void s_on_signal(int sig)
     s_stop = 1;
 }
 
+static void s_on_hangup(int sig)
+{
+    (void)sig;
+    s_reload = 1;
+}
+
 static void s_usage(FILE *out)
 {
     fprintf(out, "usage: vouchd [--home DIR] [--log-level LEVEL]\n"
@@ -28,6 +35,7 @@ static void s_usage(FILE *out)
                  "vouch's daemon: takes voucher exports from the spool folder and from\n"
                  "`vouchctl ingest`, stores them in PostgreSQL, sends their lines to\n"
                  "vouch-worker processes over ZeroMQ and stores the findings they return.\n"
+                 "SIGTERM stops it in order (a second one at once); SIGHUP reloads the policy.\n"
                  "\n"
                  "  --home DIR         state folder holding vouch.conf (default: $VOUCH_HOME)\n"
                  "  --log-level LEVEL  debug, info, warn or error (default: from vouch.conf)\n"
@@ -100,6 +108,10 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    struct sigaction hup = {0};
+    hup.sa_handler = s_on_hangup;
+    sigemptyset(&hup.sa_mask);
+    sigaction(SIGHUP, &hup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     vouch_server_t *server = vouch_server_new(cfg, &err);
@@ -111,7 +123,7 @@ int main(int argc, char **argv)
     }
     vouch_info("serving %s (policy %s, profile %s)", cfg->control_endpoint, server->policy_version,
                server->policy_profile);
-    int rc = vouch_server_run(server, &s_stop);
+    int rc = vouch_server_run(server, &s_stop, &s_reload);
     vouch_info("stopping");
     vouch_server_destroy(&server);
     vouch_config_destroy(&cfg);

@@ -151,10 +151,26 @@ static void s_drain(vouch_server_t *self, void *socket, bool router, int max,
     }
 }
 
-int vouch_server_run(vouch_server_t *self, volatile int *stop)
+int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *reload)
 {
     int64_t last_dispatch = 0;
     while (!*stop) {
+        if (*reload) {
+            *reload = 0;
+            /* batches already out keep the version they name; new ones take the new one */
+            vouch_error_t err;
+            vouch_error_clear(&err);
+            char old[17];
+            snprintf(old, sizeof old, "%s", self->policy_version);
+            if (vouch_server_load_policy(self, &err) == 0)
+                vouch_info("policy reloaded: %s -> %s (profile %s)", old, self->policy_version,
+                           self->policy_profile);
+            else {
+                char text[1024];
+                vouch_server_note_error(self, "policy not reloaded, keeping %s: %s", old,
+                                        vouch_error_format(&err, text, sizeof text));
+            }
+        }
         zmq_pollitem_t items[] = {
             {self->control, 0, ZMQ_POLLIN, 0},
             {self->results, 0, ZMQ_POLLIN, 0},
@@ -204,7 +220,13 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
         vouch_buf_printf(&scope, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
     }
     vouch_buf_putc(&scope, '}');
-    free(self->policy_bytes);
+    if (self->policy_bytes && strcmp(self->policy_version, vouch_policy_version(policy)) != 0) {
+        free(self->previous_bytes);
+        self->previous_bytes = self->policy_bytes;
+        self->previous_len = self->policy_len;
+        snprintf(self->previous_version, sizeof self->previous_version, "%s", self->policy_version);
+    } else
+        free(self->policy_bytes);
     free(self->policy_profile);
     free(self->procurement_scope);
     self->policy_bytes = bytes;
@@ -310,6 +332,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
         zmq_ctx_term(self->ctx);
     PQfinish(self->conn);
     free(self->policy_bytes);
+    free(self->previous_bytes);
     free(self->policy_profile);
     free(self->procurement_scope);
     free(self);

@@ -74,6 +74,11 @@ typedef struct {
     char policy_version[17];
     char *policy_profile;
     char *procurement_scope; /* '{30201%,...}' for the contract totals query */
+    /* the version before the last reload, still served to workers that hold
+     * a batch dispatched under it */
+    char *previous_bytes;
+    size_t previous_len;
+    char previous_version[17];
 
     vouch_upload_t uploads[VOUCH_MAX_UPLOADS];
     long long next_upload_id;
@@ -89,8 +94,9 @@ typedef struct {
  * borrowed. Returns a new server or NULL with err. */
 vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err);
 void vouch_server_destroy(vouch_server_t **self_p);
-/* Run until *stop becomes non-zero. 0, or -1 when polling failed. */
-int vouch_server_run(vouch_server_t *self, volatile int *stop);
+/* Run until *stop becomes non-zero; reload the policy whenever *reload is
+ * set (and clear it). 0, or -1 when polling failed. */
+int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *reload);
 /* (Re)load the policy file; on failure the server keeps the one it had. */
 int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err);
 
