@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "ctl.h"
 #include "date.h"
 #include "money.h"
@@ -18,12 +19,13 @@ static void s_usage(FILE *out)
                  "                      [--severity high|medium|low]\n"
                  "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
                  "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
-                 "                      [--limit N] [--offset N]\n"
+                 "                      [--limit N] [--offset N] [--wide]\n"
                  "                      [--format table|csv|json] [-o FILE]\n"
                  "\n"
                  "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
                  "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
-                 "Amounts are yuan; JSON gives them as strings (\"4000.00\").\n");
+                 "Amounts are yuan; JSON gives them as strings (\"4000.00\"). The table cuts long\n"
+                 "summaries and messages to fit; --wide prints them whole.\n");
 }
 
 typedef struct {
@@ -32,6 +34,7 @@ typedef struct {
     const char *limit, *offset;
     int format;
     const char *output;
+    bool wide;
 } s_opts_t;
 
 static bool s_one_of(const char *v, const char *const *set)
@@ -175,8 +178,21 @@ enum {
     C_PROFILE,
     C_POLICY,
     C_ECON,
-    C_PAYEE
+    C_PAYEE,
+    C_SEQ
 };
+
+typedef struct {
+    long long ledger, seq, fen;
+} s_line_key_t;
+
+static int s_key_cmp(const void *a, const void *b)
+{
+    const s_line_key_t *x = a, *y = b;
+    if (x->ledger != y->ledger)
+        return x->ledger < y->ledger ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
 
 static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 {
@@ -186,7 +202,7 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
                          " l.line_no, f.rule, f.severity, f.amount, coalesce(l.summary, ''),"
                          " f.message, f.message_en, f.evidence::text, f.status, f.rule_version,"
                          " f.profile, f.policy_version, coalesce(l.econ_code, ''),"
-                         " coalesce(l.payee, '')" S_FROM);
+                         " coalesce(l.payee, ''), f.seq" S_FROM);
     s_filters(&q, o);
     vouch_query_sql(&q, " ORDER BY l.voucher_date, l.voucher_word, l.voucher_no, l.line_no,"
                         " f.rule, f.finding_id");
@@ -204,7 +220,8 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
         return VOUCH_EXIT_UNAVAILABLE;
     int n = PQntuples(r);
     char amount[VOUCH_MONEY_BUFSZ], voucher[96];
-    long long total = 0;
+    /* a line with two findings is one payment: count its amount once */
+    s_line_key_t *keys = vouch_calloc((size_t)(n ? n : 1), sizeof *keys);
     vouch_table_t *t = NULL;
     json_t *a = NULL;
     if (o->format == VOUCH_FMT_JSON)
@@ -222,12 +239,16 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
         vouch_table_align_right(t, 0);
         vouch_table_align_right(t, 3);
         vouch_table_align_right(t, 6);
-        vouch_table_max_width(t, 7, 28);
-        vouch_table_max_width(t, 8, 60);
+        if (!o->wide) {
+            vouch_table_max_width(t, 7, 28);
+            vouch_table_max_width(t, 8, 60);
+        }
     }
     for (int i = 0; i < n; i++) {
         long long fen = atoll(PQgetvalue(r, i, C_AMOUNT));
-        total += fen;
+        keys[i].ledger = atoll(PQgetvalue(r, i, C_LEDGER));
+        keys[i].seq = atoll(PQgetvalue(r, i, C_SEQ));
+        keys[i].fen = fen;
         vouch_voucher_no_format(PQgetvalue(r, i, C_WORD), atoi(PQgetvalue(r, i, C_NO)), voucher,
                                 sizeof voucher);
         if (a) {
@@ -284,9 +305,19 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
     } else if (t) {
         vouch_table_print(t, out);
         vouch_table_destroy(&t);
-        fprintf(out, "%d finding%s, %s yuan\n", n, n == 1 ? "" : "s",
+        qsort(keys, (size_t)n, sizeof *keys, s_key_cmp);
+        long long total = 0;
+        int lines = 0;
+        for (int i = 0; i < n; i++)
+            if (i == 0 || s_key_cmp(&keys[i - 1], &keys[i]) != 0) {
+                lines++;
+                total += keys[i].fen;
+            }
+        fprintf(out, "%d finding%s on %d voucher line%s, %s yuan on those lines\n", n,
+                n == 1 ? "" : "s", lines, lines == 1 ? "" : "s",
                 vouch_money_format_grouped(total, amount));
     }
+    free(keys);
     PQclear(r);
     return VOUCH_EXIT_OK;
 }
@@ -294,13 +325,21 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'L'}, {"org", required_argument, NULL, 'O'},
-        {"rule", required_argument, NULL, 'r'},   {"severity", required_argument, NULL, 's'},
-        {"status", required_argument, NULL, 'S'}, {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},     {"group-by", required_argument, NULL, 'g'},
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"limit", required_argument, NULL, 'l'},  {"offset", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"ledger", required_argument, NULL, 'L'},
+        {"org", required_argument, NULL, 'O'},
+        {"rule", required_argument, NULL, 'r'},
+        {"severity", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"group-by", required_argument, NULL, 'g'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'k'},
+        {"wide", no_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     static const char *const severities[] = {"high", "medium", "low", NULL};
     static const char *const statuses[] = {"open",       "confirmed",  "dismissed",
@@ -378,6 +417,9 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
                 o.limit = optarg;
             else
                 o.offset = optarg;
+            break;
+        case 'w':
+            o.wide = true;
             break;
         case 'h':
             s_usage(stdout);

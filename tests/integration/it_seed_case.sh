@@ -46,7 +46,8 @@ expect_eq "--group-by rule counts" 21 "$(ctl flags --group-by rule --format json
 [ "$(ctl flags --format csv | wc -l)" -eq 22 ] || fail "csv: header and 21 rows"
 ok "csv has a header and 21 rows"
 table=$(ctl flags)
-echo "$table" | grep -q "21 findings" || fail "table footer"
+echo "$table" | grep -q "21 findings on 17 voucher lines, 2,004,144.10 yuan on those lines" || fail "table footer counts each line's amount once"
+ctl flags --wide --rule RETROACTIVE_APPROVAL | grep -q "审批日期为2021-11-15" || fail "--wide prints messages whole"
 echo "$table" | grep -q "记-78" || fail "table lists 记-78"
 ok "table"
 
