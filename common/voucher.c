@@ -29,6 +29,7 @@ const char *const vouch_text_field_names[VOUCH_T_COUNT] = {
     [VOUCH_T_INVOICE_NO] = "invoice_no",
     [VOUCH_T_DOCUMENT_DATES] = "document_dates",
     [VOUCH_T_PREPARER] = "preparer",
+    [VOUCH_T_DOCUMENTS] = "documents",
 };
 
 /* Characters that decorate a voucher number without being part of its word:

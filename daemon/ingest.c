@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "csv_import.h"
+#include "import.h"
 #include "date.h"
 #include "db.h"
 #include "sha256.h"
@@ -26,14 +27,15 @@ static const char *s_copy_sql =
     " voucher_word, voucher_no, voucher_raw, line_no, src_line_no, summary, account_code,"
     " account_name, func_code, econ_code, debit, credit, indicator, department, project,"
     " claimant, payee, payee_account, payment_method, procurement_method, contract_no,"
-    " invoice_no, business_date, approval_date, document_dates, attachments, preparer, extra)"
+    " invoice_no, business_date, approval_date, document_dates, attachments, preparer, extra,"
+    " documents)"
     " FROM STDIN";
 
 typedef struct {
     PGconn *conn;
     const vouch_ingest_opts_t *opts;
     vouch_ingest_result_t *res;
-    vouch_csv_import_t *reader;
+    vouch_import_t *reader;
     bool started;   /* BEGIN and COPY are under way */
     bool db_failed; /* the failure is the database's, not the file's */
     char *org;      /* the ledger's unit */
@@ -176,6 +178,8 @@ static void s_copy_row(s_ingest_t *in, const vouch_line_t *l, const char *extra)
     s_copy_text(b, l->text[VOUCH_T_PREPARER]);
     vouch_buf_putc(b, '\t');
     s_copy_text(b, extra && strcmp(extra, "{}") != 0 ? extra : NULL);
+    vouch_buf_putc(b, '\t');
+    s_copy_text(b, l->text[VOUCH_T_DOCUMENTS]);
     vouch_buf_putc(b, '\n');
 }
 
@@ -320,10 +324,12 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
     PGresult *r = vouch_db_exec(
         c, err,
         "INSERT INTO vouchers (org_id, fiscal_year, period, voucher_word, voucher_no, ledger_id,"
-        " voucher_date, voucher_raw, lines, debit, credit, attachments, first_seq)"
+        " voucher_date, voucher_raw, lines, debit, credit, attachments, first_seq, documents)"
         " SELECT org_id, fiscal_year, period, voucher_word, voucher_no, ledger_id,"
         " min(voucher_date), min(voucher_raw), count(*), sum(debit), sum(credit),"
-        " max(attachments), min(seq) FROM lines WHERE ledger_id = $1"
+        " max(attachments), min(seq),"
+        " (array_agg(documents ORDER BY seq) FILTER (WHERE documents IS NOT NULL))[1]"
+        " FROM lines WHERE ledger_id = $1"
         " GROUP BY org_id, fiscal_year, period, voucher_word, voucher_no, ledger_id",
         1, lid);
     if (!r)
@@ -354,9 +360,9 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
         return -1;
     in->res->batches = in->nbatches;
 
-    const vouch_csv_import_stats_t *st = vouch_csv_import_stats(in->reader);
+    const vouch_csv_import_stats_t *st = vouch_import_stats(in->reader);
     in->res->dropped = st->dropped;
-    uint64_t fields = vouch_csv_import_fields(in->reader);
+    uint64_t fields = vouch_import_fields(in->reader);
     vouch_buf_t cols;
     vouch_buf_init(&cols);
     vouch_buf_putc(&cols, '{');
@@ -374,12 +380,15 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
     snprintf(batches, sizeof batches, "%ld", in->res->batches);
     snprintf(pmin, sizeof pmin, "%d", in->period_min);
     snprintf(pmax, sizeof pmax, "%d", in->period_max);
-    const char *pu[] = {in->ledger_id, lines, vouchers, dropped, batches, pmin, pmax, cols.data};
+    const char *pu[] = {
+        in->ledger_id, lines,     vouchers,
+        dropped,       batches,   pmin,
+        pmax,          cols.data, vouch_import_kind_name(vouch_import_kind(in->reader))};
     int rc = vouch_db_cmd(c, err,
                           "UPDATE ledgers SET lines = $2, vouchers = $3, dropped = $4,"
-                          " batches = $5, period_from = $6, period_to = $7, columns = $8"
-                          " WHERE ledger_id = $1",
-                          8, pu);
+                          " batches = $5, period_from = $6, period_to = $7, columns = $8,"
+                          " format = $9 WHERE ledger_id = $1",
+                          9, pu);
     vouch_buf_free(&cols);
     if (rc != 0)
         return -1;
@@ -437,14 +446,17 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
         .org_override = opts->org,
         .max_lines = opts->max_lines,
     };
-    in.reader = vouch_csv_import_new(&copts, s_on_line, &in);
     buf = vouch_malloc(S_READ_CHUNK);
-    size_t n;
+    size_t n = fread(buf, 1, S_READ_CHUNK, f);
+    /* the shape is told by the bytes, not the name */
+    in.reader = vouch_import_new(vouch_import_sniff(buf, n), &copts, s_on_line, &in);
     int prc = 0;
-    while (prc == 0 && (n = fread(buf, 1, S_READ_CHUNK, f)) > 0)
-        prc = vouch_csv_import_feed(in.reader, buf, n, err);
+    while (prc == 0 && n > 0) {
+        prc = vouch_import_feed(in.reader, buf, n, err);
+        n = fread(buf, 1, S_READ_CHUNK, f);
+    }
     if (prc == 0)
-        prc = vouch_csv_import_finish(in.reader, err);
+        prc = vouch_import_finish(in.reader, err);
     if (prc == 0 && in.started)
         prc = s_flush(&in, err);
     if (prc == 0 && in.started) {
@@ -497,7 +509,7 @@ done:
     if (f)
         fclose(f);
     free(buf);
-    vouch_csv_import_destroy(&in.reader);
+    vouch_import_destroy(&in.reader);
     vouch_buf_free(&in.copy);
     vouch_buf_free(&in.cuts_first);
     vouch_buf_free(&in.cuts_last);

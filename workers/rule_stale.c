@@ -1,7 +1,7 @@
 /* rule_stale.c: STALE_DOCUMENT. A supporting document dated more than
  * stale_days before the voucher: one finding per line, listing every stale
  * date. Sources: the line's document dates (CSV 单据日期, 发票日期, 开票日期;
- * JSON document_dates); the voucher's JSON documents come with a later issue. */
+ * JSON document_dates), and the voucher's JSON documents of the kinds that count. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,21 +12,44 @@
 
 typedef struct {
     int32_t date;
-    const char *source; /* "document_dates", later a document's kind */
+    const char *source; /* "document_dates", or a JSON document's kind */
 } s_doc_t;
 
-/* Hook: the voucher's JSON documents (documents[]: kind, number, date) of the
- * kinds VOUCH_POLICY_STALE_KINDS lists (发票, 送货单, 收据, 差旅票据, 单据) will
- * be added here once vouch_batch_view_t carries them; other kinds (合同,
- * 审批单, 验收单...) never count. Returns the number of entries added. */
-static size_t s_voucher_documents(const vouch_rules_run_t *run, const vouch_rules_voucher_t *v,
-                                  s_doc_t *out, size_t max)
+/* The voucher's JSON documents (VOUCH_T_DOCUMENTS on one of its lines) of
+ * the kinds the policy lists (发票, 送货单, 收据, 差旅票据, 单据): other kinds
+ * (合同, 审批单, 验收单...) never count. Adds up to max to out and their count
+ * to *added; returns the parsed documents (a new reference the caller
+ * releases once done with out, whose sources point into it), or NULL. */
+static json_t *s_voucher_documents(vouch_rules_run_t *run, const vouch_rules_voucher_t *v,
+                                   s_doc_t *out, size_t max, size_t *added)
 {
-    (void)run;
-    (void)v;
-    (void)out;
-    (void)max;
-    return 0;
+    *added = 0;
+    const char *text = NULL;
+    for (size_t i = 0; i < v->n && !text; i++)
+        if (v->lines[i].line->text[VOUCH_T_DOCUMENTS][0])
+            text = v->lines[i].line->text[VOUCH_T_DOCUMENTS];
+    if (!text)
+        return NULL;
+    json_t *docs = json_loads(text, 0, NULL);
+    if (!json_is_array(docs)) {
+        json_decref(docs);
+        return NULL;
+    }
+    const vouch_policy_words_t *kinds = vouch_policy_words(run->policy, VOUCH_POLICY_STALE_KINDS);
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        const char *kind = json_string_value(json_object_get(d, "kind"));
+        const char *date = json_string_value(json_object_get(d, "date"));
+        int32_t days;
+        if (*added >= max || !kind || !date ||
+            vouch_policy_words_find(kinds, vouch_rules_fold_into(run, VOUCH_RULES_F2, kind)) < 0 ||
+            vouch_date_parse(date, strlen(date), &days) != 0 || days == VOUCH_DATE_NONE)
+            continue;
+        out[(*added)++] = (s_doc_t){days, kind};
+    }
+    return docs;
 }
 
 void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
@@ -46,9 +69,13 @@ void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_
             for (int i = 0; i < n; i++)
                 docs[ndocs++] = (s_doc_t){dates[i], "document_dates"};
     }
-    ndocs += s_voucher_documents(run, v, docs + ndocs, S_MAX_DATES - ndocs);
-    if (ndocs == 0 || ln->voucher_date == VOUCH_DATE_NONE)
+    size_t added;
+    json_t *parsed = s_voucher_documents(run, v, docs + ndocs, S_MAX_DATES - ndocs, &added);
+    ndocs += added;
+    if (ndocs == 0 || ln->voucher_date == VOUCH_DATE_NONE) {
+        json_decref(parsed);
         return;
+    }
 
     int stale_days = vouch_policy_stale_days(run->policy);
     json_t *stale = NULL;
@@ -71,6 +98,7 @@ void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_
         json_array_append_new(stale, json_pack("{s:s, s:i, s:s}", "date", d, "days_before",
                                                (int)before, "source", docs[i].source));
     }
+    json_decref(parsed); /* the sources are copied into stale by now */
     if (!stale)
         return;
 
