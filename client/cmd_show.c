@@ -61,7 +61,7 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                         "SELECT o.name AS org, v.ledger_id, g.file_name,"
                         " to_char(v.voucher_date, 'YYYY-MM-DD') AS voucher_date, v.fiscal_year,"
                         " v.period, v.voucher_word, v.voucher_no, v.voucher_raw, v.lines,"
-                        " v.debit, v.credit, v.attachments"
+                        " v.debit, v.credit, v.attachments, v.documents::text AS documents"
                         " FROM vouchers v JOIN orgs o ON o.org_id = v.org_id"
                         " JOIN ledgers g ON g.ledger_id = v.ledger_id"
                         " WHERE v.ledger_id = $1 AND v.fiscal_year = $2 AND v.period = $3"
@@ -111,7 +111,8 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         for (int i = 0; i < PQntuples(f); i++)
             json_array_append_new(findings, s_row_json(f, i));
         json_object_set_new(o, "lines", lines);
-        json_object_set_new(o, "documents", json_array());
+        json_t *docs = PQgetisnull(v, 0, 13) ? NULL : json_loads(PQgetvalue(v, 0, 13), 0, NULL);
+        json_object_set_new(o, "documents", docs ? docs : json_array());
         json_object_set_new(o, "findings", findings);
         json_dumpf(o, stdout, JSON_INDENT(1));
         putchar('\n');
@@ -156,7 +157,25 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         for (int i = 0; i < PQntuples(l); i++)
             if (!PQgetisnull(l, i, 26))
                 printf("line %s, other columns: %s\n", PQgetvalue(l, i, 0), PQgetvalue(l, i, 26));
-        printf("\ndocuments: none recorded (CSV exports carry no document list)\n");
+        json_t *docs = PQgetisnull(v, 0, 13) ? NULL : json_loads(PQgetvalue(v, 0, 13), 0, NULL);
+        if (json_array_size(docs) == 0)
+            printf("\ndocuments: none recorded (only JSON Lines exports list them)\n");
+        else {
+            printf("\ndocuments\n");
+            size_t k;
+            json_t *d;
+            json_array_foreach(docs, k, d)
+            {
+                json_t *sg = json_object_get(d, "signed");
+                printf("  %s  %s  %s  %s\n", json_string_value(json_object_get(d, "kind")) ?: "",
+                       json_string_value(json_object_get(d, "number")) ?: "-",
+                       json_string_value(json_object_get(d, "date")) ?: "undated",
+                       json_is_true(sg)    ? "signed"
+                       : json_is_false(sg) ? "NOT SIGNED"
+                                           : "");
+            }
+        }
+        json_decref(docs);
         printf("\n%d finding%s\n", PQntuples(f), PQntuples(f) == 1 ? "" : "s");
         for (int i = 0; i < PQntuples(f); i++) {
             printf("\n#%s  line %s  %s (%s, v%s, %s)  %s yuan  [%s]\n", PQgetvalue(f, i, 0),
