@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "ctl.h"
 #include "sha256.h"
+#include "text.h"
 #include "wire.h"
 
 #define S_TIMEOUT_MS 30000 /* for one answer from vouchd */
@@ -42,7 +43,8 @@ static void s_usage(FILE *out)
                  "\n"
                  "  --wait             return once the file is stored and every rule has run\n"
                  "                     on it (also waits while the database is down)\n"
-                 "  --timeout SECONDS  give up waiting after this long (default 600)\n"
+                 "  --timeout SECONDS  give up waiting after this long (default 600; without\n"
+            "                     --wait it bounds the wait for the file to be stored)\n"
                  "  --org NAME         the unit, for files that do not name it\n"
                  "  --format FORMAT    table (default) or json: one object per file\n"
                  "\n"
@@ -105,8 +107,10 @@ static int s_upload(vouch_ctl_t *ctl, const s_opts_t *o, const char *path, char 
         return VOUCH_EXIT_REFUSED;
     }
     json_t *reply = NULL;
-    json_t *req = json_pack("{s:s, s:s, s:s?, s:I}", "type", "ingest_begin", "name", s_base(path),
-                            "org", o->org, "size", (json_int_t)size);
+    char *name = vouch_text_sanitize(s_base(path));
+    json_t *req = json_pack("{s:s, s:s, s:s?, s:I}", "type", "ingest_begin", "name", name, "org",
+                            o->org, "size", (json_int_t)size);
+    free(name);
     int rc = vouch_ctl_request(ctl, req, NULL, 0, &reply, S_TIMEOUT_MS);
     json_decref(req);
     if (rc != 0)
@@ -173,10 +177,16 @@ static int s_upload(vouch_ctl_t *ctl, const s_opts_t *o, const char *path, char 
     return 0;
 
 refused:
-    if (reply && rc == VOUCH_EXIT_REFUSED)
+    if (reply && rc == VOUCH_EXIT_REFUSED) {
         snprintf(out->error, sizeof out->error, "%s: %s", path,
                  vouch_wire_get_str(reply, "error") ?: "refused");
+        /* vouchd says when trying again later will do (it is busy, not the file) */
+        if (json_is_true(json_object_get(reply, "transient")))
+            rc = VOUCH_EXIT_UNAVAILABLE;
+    }
     json_decref(reply);
+    /* answers to chunks sent ahead may still be on their way: start afresh */
+    vouch_ctl_reset(ctl);
     return rc;
 }
 
@@ -235,7 +245,7 @@ static int s_follow(vouch_ctl_t *ctl, const s_opts_t *o, const char *ticket, s_o
             out->status = "queued";
             return 0;
         }
-        if (o->wait && s_now() - start > o->timeout_s) {
+        if (s_now() - start > o->timeout_s) {
             out->status = "queued";
             snprintf(out->error, sizeof out->error, "%s: still queued after %d s", out->file,
                      o->timeout_s);
@@ -279,8 +289,10 @@ static int s_follow(vouch_ctl_t *ctl, const s_opts_t *o, const char *ticket, s_o
 
 static void s_print_json(const s_outcome_t *out)
 {
-    json_t *o = json_pack("{s:s, s:s}", "file", out->file, "status",
+    char *file = vouch_text_sanitize(out->file);
+    json_t *o = json_pack("{s:s, s:s}", "file", file, "status",
                           out->status ? out->status : "rejected");
+    free(file);
     json_object_set_new(o, "ledger_id",
                         out->ledger_id ? json_integer(out->ledger_id) : json_null());
     json_object_set_new(o, "lines", out->ledger_id ? json_integer(out->lines) : json_null());

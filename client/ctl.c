@@ -43,6 +43,10 @@ static int s_connect(vouch_ctl_t *ctl)
     /* queue nothing for a peer that is not there: a send then fails at once */
     int immediate = 1;
     zmq_setsockopt(ctl->control, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
+    /* with no peer a DEALER's send blocks rather than fails: bound it, so a
+     * vouchd that goes away mid-command is reported, not waited on forever */
+    int timeout_ms = 5000;
+    zmq_setsockopt(ctl->control, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
     if (zmq_connect(ctl->control, ctl->cfg->control_endpoint) != 0) {
         vouch_ctl_fail("cannot connect to %s: %s", ctl->cfg->control_endpoint,
                        zmq_strerror(zmq_errno()));
@@ -57,8 +61,19 @@ static int s_connect(vouch_ctl_t *ctl)
     return 0;
 }
 
+void vouch_ctl_reset(vouch_ctl_t *ctl)
+{
+    if (ctl->control)
+        zmq_close(ctl->control);
+    ctl->control = NULL;
+}
+
 int vouch_ctl_send(vouch_ctl_t *ctl, json_t *request, const void *payload, size_t len)
 {
+    if (!request) {
+        vouch_ctl_fail("cannot build the request (a name that is not text?)");
+        return VOUCH_EXIT_REFUSED;
+    }
     if (s_connect(ctl) != 0)
         return VOUCH_EXIT_UNAVAILABLE;
     if (vouch_wire_send(ctl->control, NULL, 0, request, payload, len, 0) != 0) {

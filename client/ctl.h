@@ -33,6 +33,10 @@ int vouch_ctl_request(vouch_ctl_t *ctl, json_t *request, const void *payload, si
 int vouch_ctl_send(vouch_ctl_t *ctl, json_t *request, const void *payload, size_t len);
 int vouch_ctl_recv(vouch_ctl_t *ctl, json_t **reply, int timeout_ms);
 
+/* Drop the connection to vouchd: answers still on their way (to chunks sent
+ * ahead of a refusal) then never reach the next request. */
+void vouch_ctl_reset(vouch_ctl_t *ctl);
+
 /* The database, or NULL after printing why (the caller exits 3). */
 PGconn *vouch_ctl_db(vouch_ctl_t *ctl);
 

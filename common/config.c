@@ -125,9 +125,16 @@ vouch_config_t *vouch_config_new(const char *home, vouch_error_t *err)
     long lineno = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
+        /* a comment starts at a '#' outside double quotes (a password may hold one) */
+        bool quoted = false;
+        for (char *q = line; *q; q++) {
+            if (*q == '"')
+                quoted = !quoted;
+            else if (*q == '#' && !quoted) {
+                *q = '\0';
+                break;
+            }
+        }
         char *s = s_trim(line);
         if (!*s)
             continue;

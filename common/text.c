@@ -222,3 +222,25 @@ bool vouch_text_ends_with(const char *s, const char *suffix)
      * character match */
     return m <= n && memcmp(s + n - m, suffix, m) == 0;
 }
+
+char *vouch_text_sanitize(const char *s)
+{
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t left = strlen(s);
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)left, &cp);
+        if (n <= 0 || cp < 0) {
+            vouch_buf_puts(&b, "\xEF\xBF\xBD");
+            n = 1;
+        } else
+            vouch_buf_append(&b, p, (size_t)n);
+        p += n;
+        left -= (size_t)n;
+    }
+    if (!b.data)
+        vouch_buf_puts(&b, "");
+    return b.data;
+}

@@ -23,6 +23,11 @@ size_t vouch_text_length(const char *s);
 /* Terminal columns s occupies: East Asian wide and full-width characters count 2. */
 int vouch_text_width(const char *s);
 
+/* s with every byte that is not part of well-formed UTF-8 replaced by U+FFFD:
+ * for names from outside (a GBK file name) that go into JSON or messages.
+ * New string. */
+char *vouch_text_sanitize(const char *s);
+
 /* true if s ends with the UTF-8 string suffix */
 bool vouch_text_ends_with(const char *s, const char *suffix);
 

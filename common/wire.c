@@ -103,6 +103,9 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
 refuse:
     zmq_msg_close(&frame);
     s_drain(socket);
+    zmq_msg_close(&msg->payload);
+    zmq_msg_init(&msg->payload);
+    msg->has_payload = false;
     json_decref(msg->header);
     msg->header = NULL;
     msg->type = NULL;

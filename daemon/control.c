@@ -13,6 +13,7 @@
 #include "log.h"
 #include "server.h"
 #include "spool.h"
+#include "text.h"
 
 #define S_WINDOW 8 /* chunks a client may send ahead of acknowledgements */
 
@@ -27,14 +28,18 @@ static void s_refuse(vouch_server_t *self, vouch_wire_msg_t *msg, const char *te
     vouch_wire_send_error(self->control, msg->id, msg->id_len, text);
 }
 
-static vouch_upload_t *s_upload(vouch_server_t *self, const json_t *h)
+/* The upload a message continues: only the peer that began it may */
+static vouch_upload_t *s_upload(vouch_server_t *self, const vouch_wire_msg_t *msg)
 {
     long long id;
-    if (vouch_wire_get_int(h, "upload", &id) != 0)
+    if (vouch_wire_get_int(msg->header, "upload", &id) != 0)
         return NULL;
-    for (int i = 0; i < VOUCH_MAX_UPLOADS; i++)
-        if (self->uploads[i].used && self->uploads[i].id == id)
-            return &self->uploads[i];
+    for (int i = 0; i < VOUCH_MAX_UPLOADS; i++) {
+        vouch_upload_t *u = &self->uploads[i];
+        if (u->used && u->id == id && u->peer_len == msg->id_len &&
+            memcmp(u->peer, msg->id, msg->id_len) == 0)
+            return u;
+    }
     return NULL;
 }
 
@@ -60,7 +65,22 @@ static char *s_clean_name(const char *name)
     base = base ? base + 1 : name;
     while (*base == '.')
         base++;
-    return vouch_strdup(*base ? base : "upload");
+    char *clean = vouch_text_sanitize(*base ? base : "upload");
+    /* NAME.meta is the spool's own sidecar: such a file would never be taken */
+    size_t n = strlen(clean);
+    if (n >= 5 && strcmp(clean + n - 5, ".meta") == 0) {
+        char *renamed = vouch_asprintf("%s_", clean);
+        free(clean);
+        clean = renamed;
+    }
+    if (n > 200) {
+        /* a name, not a payload: cut on a character boundary */
+        size_t cut = 200;
+        while (cut > 0 && ((unsigned char)clean[cut] & 0xC0) == 0x80)
+            cut--;
+        clean[cut] = '\0';
+    }
+    return clean;
 }
 
 static void s_ingest_begin(vouch_server_t *self, vouch_wire_msg_t *msg)
@@ -84,11 +104,19 @@ static void s_ingest_begin(vouch_server_t *self, vouch_wire_msg_t *msg)
         if (!self->uploads[i].used)
             u = &self->uploads[i];
     if (!u) {
-        s_refuse(self, msg, "too many uploads in progress; try again shortly");
+        json_t *h = json_pack("{s:s, s:s, s:b}", "type", "error", "error",
+                              "too many uploads in progress; try again shortly", "transient", 1);
+        s_reply(self, msg, h);
+        return;
+    }
+    if (org && strlen(org) > 200) {
+        s_refuse(self, msg, "--org: a unit's name is at most 200 bytes");
         return;
     }
     u->used = true;
     u->id = ++self->next_upload_id;
+    memcpy(u->peer, msg->id, msg->id_len);
+    u->peer_len = msg->id_len;
     u->part_path = vouch_asprintf("%s/.incoming/u%lld-%ld.part", self->cfg->spool_dir, u->id,
                                   (long)self->started);
     u->fd = open(u->part_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -112,7 +140,7 @@ static void s_ingest_begin(vouch_server_t *self, vouch_wire_msg_t *msg)
 
 static void s_ingest_chunk(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
-    vouch_upload_t *u = s_upload(self, msg->header);
+    vouch_upload_t *u = s_upload(self, msg);
     long long seq;
     if (!u || vouch_wire_get_int(msg->header, "seq", &seq) != 0) {
         s_refuse(self, msg, "no such upload (it may have timed out): send the file again");
@@ -152,7 +180,7 @@ static void s_ingest_chunk(vouch_server_t *self, vouch_wire_msg_t *msg)
 
 static void s_ingest_end(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
-    vouch_upload_t *u = s_upload(self, msg->header);
+    vouch_upload_t *u = s_upload(self, msg);
     if (!u) {
         s_refuse(self, msg, "no such upload (it may have timed out): send the file again");
         return;
@@ -269,6 +297,14 @@ static void s_file_status(vouch_server_t *self, vouch_wire_msg_t *msg)
             PQclear(r);
         else
             vouch_server_db_failed(self, err.text);
+    }
+    /* not in the database: the spool knows whether it waits or was refused */
+    vouch_ticket_t found = {0};
+    if (vouch_spool_find_ticket(self->cfg->spool_dir, ticket, found.status, sizeof found.status,
+                                found.error, sizeof found.error)) {
+        snprintf(found.ticket, sizeof found.ticket, "%s", ticket);
+        s_reply(self, msg, s_ticket_json(&found));
+        return;
     }
     s_reply(self, msg,
             json_pack("{s:s, s:s, s:s}", "type", "file_status", "ticket", ticket, "status",

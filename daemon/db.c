@@ -73,9 +73,24 @@ bool vouch_db_lost(PGconn *conn)
     return !conn || PQstatus(conn) != CONNECTION_OK;
 }
 
-bool vouch_db_is_data_error(const char *sqlstate)
+bool vouch_db_is_transient(const char *sqlstate)
 {
-    return sqlstate && (strncmp(sqlstate, "22", 2) == 0 || strncmp(sqlstate, "23", 2) == 0);
+    static const char *const prefixes[] = {
+        "08",    /* connection exception */
+        "53",    /* insufficient resources: disk full, out of memory, too many connections */
+        "57P",   /* operator intervention: shutdown, crash recovery, cannot connect now */
+        "58",    /* system error: I/O */
+        "40001", /* serialization failure */
+        "40P01", /* deadlock */
+        "25006", /* read-only transaction: a standby after failover */
+        "55P03", /* lock not available */
+        NULL};
+    if (!sqlstate || !*sqlstate)
+        return true; /* no answer from the server at all */
+    for (size_t i = 0; prefixes[i]; i++)
+        if (strncmp(sqlstate, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
 }
 
 static int s_cmp(const void *a, const void *b)

@@ -32,7 +32,10 @@ bool vouch_db_lost(PGconn *conn);
 /* SQLSTATE of the last statement vouch_db_exec saw fail in this thread ("" if none) */
 const char *vouch_db_last_sqlstate(void);
 
-/* SQLSTATE class of the last failed result: "22" data exception, "23" integrity... */
-bool vouch_db_is_data_error(const char *sqlstate);
+/* true when an error with this SQLSTATE may pass by itself (connection lost,
+ * server shutting down, out of disk or connections, a deadlock, a read-only
+ * standby after failover): the input is fine and is tried again later. Any
+ * other error is the input's: retrying the same bytes would fail the same way. */
+bool vouch_db_is_transient(const char *sqlstate);
 
 #endif

@@ -37,7 +37,9 @@ typedef struct {
     vouch_ingest_result_t *res;
     vouch_import_t *reader;
     bool started;   /* BEGIN and COPY are under way */
-    bool db_failed; /* the failure is the database's, not the file's */
+    bool db_failed;  /* the database refused or failed, not the reader */
+    bool duplicate;  /* found at the ledger's insert: nothing to store */
+    char sqlstate[6]; /* its SQLSTATE, "" when the connection gave none */
     char *org;      /* the ledger's unit */
     char ledger_id[24];
     char org_id[16];
@@ -190,6 +192,11 @@ static int s_flush(s_ingest_t *in, vouch_error_t *err)
     if (PQputCopyData(in->conn, in->copy.data, (int)in->copy.len) != 1) {
         in->db_failed = true;
         vouch_error_set(err, "database: %s", PQerrorMessage(in->conn));
+        /* the server may have ended the COPY with an error of its own */
+        PGresult *r = PQgetResult(in->conn);
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        snprintf(in->sqlstate, sizeof in->sqlstate, "%s", state ? state : "");
+        PQclear(r);
         return -1;
     }
     vouch_buf_reset(&in->copy);
@@ -200,6 +207,11 @@ static int s_flush(s_ingest_t *in, vouch_error_t *err)
 static int s_start(s_ingest_t *in, const vouch_line_t *l, vouch_error_t *err)
 {
     PGconn *c = in->conn;
+    if (strlen(l->text[VOUCH_T_ORG]) > VOUCH_INGEST_MAX_ORG) {
+        err->line = l->file_line;
+        vouch_error_set(err, "the unit's name is longer than %d bytes", VOUCH_INGEST_MAX_ORG);
+        return -1;
+    }
     in->org = vouch_strdup(l->text[VOUCH_T_ORG]);
     in->fiscal_year = l->fiscal_year;
     in->period_min = in->period_max = l->period;
@@ -208,7 +220,7 @@ static int s_start(s_ingest_t *in, const vouch_line_t *l, vouch_error_t *err)
     snprintf(period, sizeof period, "%d", l->period);
     in->db_failed = true; /* until COPY is open, any failure is the database's */
     if (vouch_db_cmd(c, err, "BEGIN", 0, NULL) != 0)
-        return -1;
+        goto failed;
     in->started = true;
     const char *p1[] = {in->org};
     PGresult *r = vouch_db_exec(c, err,
@@ -218,28 +230,55 @@ static int s_start(s_ingest_t *in, const vouch_line_t *l, vouch_error_t *err)
                                 " SELECT org_id FROM orgs WHERE name = $1",
                                 1, p1);
     if (!r)
-        return -1;
+        goto failed;
     snprintf(in->org_id, sizeof in->org_id, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     const char *p2[] = {in->org_id, in->opts->file_name, in->res->sha256, fy, period};
     r = vouch_db_exec(c, err,
                       "INSERT INTO ledgers (org_id, file_name, sha256, fiscal_year,"
                       " period_from, period_to) VALUES ($1, $2, $3, $4, $5, $5)"
-                      " RETURNING ledger_id",
+                      " ON CONFLICT (org_id, sha256) DO NOTHING RETURNING ledger_id",
                       5, p2);
     if (!r)
+        goto failed;
+    if (PQntuples(r) == 0) {
+        /* these bytes are stored for this unit already (the file names the
+         * unit its --org did not): a duplicate after all */
+        PQclear(r);
+        const char *pd[] = {in->org_id, in->res->sha256};
+        r = vouch_db_exec(c, err,
+                          "SELECT ledger_id, lines, vouchers, batches FROM ledgers"
+                          " WHERE org_id = $1 AND sha256 = $2",
+                          2, pd);
+        if (!r)
+            goto failed;
+        in->duplicate = true;
+        in->res->ledger_id = PQntuples(r) ? atoll(PQgetvalue(r, 0, 0)) : 0;
+        in->res->lines = PQntuples(r) ? atol(PQgetvalue(r, 0, 1)) : 0;
+        in->res->vouchers = PQntuples(r) ? atol(PQgetvalue(r, 0, 2)) : 0;
+        in->res->batches = PQntuples(r) ? atol(PQgetvalue(r, 0, 3)) : 0;
+        PQclear(r);
+        in->db_failed = false;
+        vouch_error_set(err, "duplicate");
         return -1;
+    }
     snprintf(in->ledger_id, sizeof in->ledger_id, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     r = PQexec(c, s_copy_sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         vouch_error_set(err, "database: %s", PQresultErrorMessage(r));
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        snprintf(in->sqlstate, sizeof in->sqlstate, "%s", state ? state : "");
         PQclear(r);
         return -1;
     }
     PQclear(r);
     in->db_failed = false;
     return 0;
+
+failed:
+    snprintf(in->sqlstate, sizeof in->sqlstate, "%s", vouch_db_last_sqlstate());
+    return -1;
 }
 
 static void s_cut(s_ingest_t *in, int32_t last_seq)
@@ -380,15 +419,16 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
     snprintf(batches, sizeof batches, "%ld", in->res->batches);
     snprintf(pmin, sizeof pmin, "%d", in->period_min);
     snprintf(pmax, sizeof pmax, "%d", in->period_max);
-    const char *pu[] = {
-        in->ledger_id, lines,     vouchers,
-        dropped,       batches,   pmin,
-        pmax,          cols.data, vouch_import_kind_name(vouch_import_kind(in->reader))};
+    /* the unit came from --org when the file had no unit column of its own */
+    const char *org_given = in->opts->org && !(fields & (1ull << VOUCH_F_ORG)) ? "t" : "f";
+    const char *format = vouch_import_kind_name(vouch_import_kind(in->reader));
+    const char *pu[] = {in->ledger_id, lines, vouchers,  dropped, batches,
+                        pmin,          pmax,  cols.data, format,  org_given};
     int rc = vouch_db_cmd(c, err,
                           "UPDATE ledgers SET lines = $2, vouchers = $3, dropped = $4,"
                           " batches = $5, period_from = $6, period_to = $7, columns = $8,"
-                          " format = $9 WHERE ledger_id = $1",
-                          9, pu);
+                          " format = $9, org_given = $10 WHERE ledger_id = $1",
+                          10, pu);
     vouch_buf_free(&cols);
     if (rc != 0)
         return -1;
@@ -420,13 +460,19 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
         res->status = VOUCH_INGEST_REJECTED;
         goto done;
     }
-    const char *ps[] = {res->sha256};
+    /* the same bytes: the same ledger, unless its unit was given at ingest and
+     * this time another one is */
+    const char *ps[] = {res->sha256, opts->org};
     PGresult *r = vouch_db_exec(conn, err,
-                                "SELECT ledger_id, lines, vouchers, batches FROM ledgers"
-                                " WHERE sha256 = $1 ORDER BY ledger_id LIMIT 1",
-                                1, ps);
+                                "SELECT l.ledger_id, l.lines, l.vouchers, l.batches FROM ledgers l"
+                                " JOIN orgs o ON o.org_id = l.org_id WHERE l.sha256 = $1"
+                                " AND (NOT l.org_given OR o.name = normalize($2, NFKC))"
+                                " ORDER BY l.ledger_id LIMIT 1",
+                                2, ps);
     if (!r) {
-        res->status = VOUCH_INGEST_RETRY;
+        res->status = vouch_db_lost(conn) || vouch_db_is_transient(vouch_db_last_sqlstate())
+                          ? VOUCH_INGEST_RETRY
+                          : VOUCH_INGEST_REJECTED;
         goto done;
     }
     if (PQntuples(r) == 1) {
@@ -469,14 +515,16 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
             if (PQresultStatus(cr) != PGRES_COMMAND_OK) {
                 const char *state = PQresultErrorField(cr, PG_DIAG_SQLSTATE);
                 vouch_error_set(err, "database: %s", PQresultErrorMessage(cr));
-                in.db_failed = !vouch_db_is_data_error(state);
+                in.db_failed = true;
+                snprintf(in.sqlstate, sizeof in.sqlstate, "%s", state ? state : "");
                 prc = -1;
             }
             PQclear(cr);
             while ((cr = PQgetResult(conn)))
                 PQclear(cr);
             if (prc == 0 && s_finish(&in, err) != 0) {
-                in.db_failed = !vouch_db_is_data_error(vouch_db_last_sqlstate());
+                in.db_failed = true;
+                snprintf(in.sqlstate, sizeof in.sqlstate, "%s", vouch_db_last_sqlstate());
                 prc = -1;
             }
         }
@@ -492,7 +540,14 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
             }
             PQclear(PQexec(conn, "ROLLBACK"));
         }
-        if (in.db_failed || vouch_db_lost(conn)) {
+        /* a database that failed is tried again; one that refused these
+         * bytes would refuse them again: the file is refused, with its reason */
+        if (in.duplicate) {
+            res->status = VOUCH_INGEST_DUPLICATE;
+            vouch_error_clear(err);
+            goto done;
+        }
+        if (vouch_db_lost(conn) || (in.db_failed && vouch_db_is_transient(in.sqlstate))) {
             res->status = VOUCH_INGEST_RETRY;
             rc = -1;
         } else

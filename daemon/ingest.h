@@ -8,6 +8,8 @@
 
 #include "error.h"
 
+#define VOUCH_INGEST_MAX_ORG 200 /* bytes of a unit's name: longer is not a name */
+
 typedef enum {
     VOUCH_INGEST_ACCEPTED,  /* stored: a new ledger */
     VOUCH_INGEST_DUPLICATE, /* the same bytes were stored before: nothing new */

@@ -280,6 +280,9 @@ vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err)
         goto fail;
     if (vouch_spool_prepare(cfg->spool_dir, err) != 0)
         goto fail;
+    int swept = vouch_spool_sweep_incoming(cfg->spool_dir);
+    if (swept > 0)
+        vouch_info("removed %d unfinished upload(s) left by an earlier run", swept);
     self->ctx = zmq_ctx_new();
     s_mkdir_for_ipc(cfg->control_endpoint);
     s_mkdir_for_ipc(cfg->work_endpoint);

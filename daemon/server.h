@@ -25,6 +25,8 @@
 typedef struct {
     bool used;
     long long id;
+    unsigned char peer[VOUCH_WIRE_MAX_ID]; /* routing id of the peer that began it */
+    size_t peer_len;
     int fd;
     char *part_path;
     char *name;

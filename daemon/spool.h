@@ -5,6 +5,7 @@
 #ifndef VOUCH_SPOOL_H
 #define VOUCH_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -19,10 +20,14 @@ typedef struct {
 /* Create dir, dir/.incoming and dir/rejected (mode 0700). 0 or -1. */
 int vouch_spool_prepare(const char *dir, vouch_error_t *err);
 
+/* Says whether to pass over a file for now (one waiting to be tried again). */
+typedef bool(vouch_spool_skip_fn)(void *arg, const char *name);
+
 /* The oldest file ready to store: a regular file, not hidden, not a .meta,
- * unchanged for a second (so a file still being copied in is left alone).
- * Returns 1 and fills e, or 0 when there is none. */
-int vouch_spool_next(const char *dir, vouch_spool_entry_t *e);
+ * and not still being written (see spool.c), nor one skip (may be NULL) passes
+ * over. Returns 1 and fills e, or 0 when there is none. */
+int vouch_spool_next(const char *dir, vouch_spool_entry_t *e, vouch_spool_skip_fn *skip,
+                     void *arg);
 void vouch_spool_entry_free(vouch_spool_entry_t *e);
 
 /* Done with it: remove the file and its sidecar. */
@@ -30,6 +35,15 @@ void vouch_spool_remove(const vouch_spool_entry_t *e);
 
 /* Move the file to dir/rejected/ with NAME.error holding message. 0 or -1. */
 int vouch_spool_reject(const char *dir, const vouch_spool_entry_t *e, const char *message);
+
+/* At start: remove what uploads cut short by a stop left in .incoming (their
+ * senders were never told "queued" and send again). Returns how many. */
+int vouch_spool_sweep_incoming(const char *dir);
+
+/* What became of an upload, from the spool alone (after a restart): 1 when
+ * found, with status "queued" (still waiting) or "rejected" and its reason. */
+int vouch_spool_find_ticket(const char *dir, const char *ticket, char *status, size_t statussz,
+                            char *error, size_t errorsz);
 
 /* Files waiting. */
 size_t vouch_spool_depth(const char *dir);

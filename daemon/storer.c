@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -15,6 +16,16 @@
 #include "spool.h"
 #include "wire.h"
 
+#define S_DEFERRED 64
+
+/* a file whose storing failed for the database's reasons: tried again at
+ * until_ms, and passed over before, so the files behind it still move */
+typedef struct {
+    char name[256];
+    int64_t until_ms;
+    int attempts;
+} s_deferred_t;
+
 struct vouch_storer_t {
     pthread_t thread;
     void *ctx;
@@ -24,10 +35,44 @@ struct vouch_storer_t {
     PGconn *conn;
     bool stop;
     int backoff_ms;
+    bool db_up; /* as last reported to the main loop */
+    s_deferred_t deferred[S_DEFERRED];
 };
+
+static int64_t s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static s_deferred_t *s_deferred(vouch_storer_t *self, const char *name, bool create)
+{
+    s_deferred_t *free_slot = NULL;
+    for (int i = 0; i < S_DEFERRED; i++) {
+        if (self->deferred[i].name[0] && strcmp(self->deferred[i].name, name) == 0)
+            return &self->deferred[i];
+        if (!self->deferred[i].name[0] && !free_slot)
+            free_slot = &self->deferred[i];
+    }
+    if (!create)
+        return NULL;
+    if (!free_slot)
+        free_slot = &self->deferred[0]; /* forget the oldest-placed: it is retried at once */
+    memset(free_slot, 0, sizeof *free_slot);
+    snprintf(free_slot->name, sizeof free_slot->name, "%s", name);
+    return free_slot;
+}
+
+static bool s_skip(void *arg, const char *name)
+{
+    s_deferred_t *d = s_deferred(arg, name, false);
+    return d && s_now_ms() < d->until_ms;
+}
 
 static void s_report_db(vouch_storer_t *self, const char *state, const char *error)
 {
+    self->db_up = strcmp(state, "up") == 0;
     json_t *h = json_pack("{s:s, s:s, s:s?}", "type", "db", "state", state, "error", error);
     vouch_wire_send(self->pipe, NULL, 0, h, NULL, 0, 0);
     json_decref(h);
@@ -117,11 +162,22 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
             vouch_spool_remove(e);
         }
         break;
-    case VOUCH_INGEST_RETRY:
-        vouch_warn("cannot store %s now, will retry: %s", e->name, res.err.text);
+    case VOUCH_INGEST_RETRY: {
+        s_deferred_t *d = s_deferred(self, strrchr(e->path, '/') + 1, true);
+        d->attempts++;
+        int wait_ms = d->attempts >= 7 ? 30000 : 500 << d->attempts;
+        d->until_ms = s_now_ms() + wait_ms;
+        vouch_warn("cannot store %s now (attempt %d), will retry in %d s: %s", e->name,
+                   d->attempts, wait_ms / 1000, res.err.text);
         s_report_db(self, "down", res.err.text);
         return;
     }
+    }
+    s_deferred_t *d = s_deferred(self, strrchr(e->path, '/') + 1, false);
+    if (d)
+        d->name[0] = '\0';
+    if (!self->db_up)
+        s_report_db(self, "up", NULL); /* it answered: whatever failed before is over */
     json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "type", "file", "ticket",
                           ticket, "name", e->name, "status", vouch_ingest_status_name(res.status),
                           "ledger_id", (json_int_t)res.ledger_id, "lines", (json_int_t)res.lines,
@@ -142,14 +198,14 @@ static void *s_run(void *arg)
             continue;
         }
         vouch_spool_entry_t e;
-        if (!vouch_spool_next(self->cfg->spool_dir, &e)) {
-            s_wait(self, 500);
+        if (!vouch_spool_next(self->cfg->spool_dir, &e, s_skip, self)) {
+            s_wait(self, 250);
             continue;
         }
         s_store(self, &e);
-        bool retry = vouch_db_lost(self->conn) || access(e.path, F_OK) == 0;
+        bool lost = vouch_db_lost(self->conn);
         vouch_spool_entry_free(&e);
-        if (retry)
+        if (lost)
             s_backoff(self);
         else
             s_wait(self, 0);

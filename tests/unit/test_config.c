@@ -65,18 +65,18 @@ static void test_overrides(void **state)
 {
     (void)state;
     s_write("# a comment\n"
-            "database = \"host=/var/run/postgresql dbname=audit\"\n"
+            "database = \"host=/var/run/postgresql dbname=audit password=a#b\" # comment\n"
             "batch_lines = 500   # smaller batches\n"
             "work_endpoint = tcp://0.0.0.0:5571\n");
     vouch_error_t err;
     vouch_error_clear(&err);
     vouch_config_t *c = vouch_config_new(s_dir, &err);
     assert_non_null(c);
-    assert_string_equal(c->database, "host=/var/run/postgresql dbname=audit");
+    assert_string_equal(c->database, "host=/var/run/postgresql dbname=audit password=a#b");
     assert_int_equal(c->batch_lines, 500);
     assert_string_equal(c->work_endpoint, "tcp://0.0.0.0:5571");
     char *conninfo = vouch_config_conninfo(c);
-    assert_string_equal(conninfo, "host=/var/run/postgresql dbname=audit");
+    assert_string_equal(conninfo, "host=/var/run/postgresql dbname=audit password=a#b");
     free(conninfo);
     vouch_config_destroy(&c);
 }

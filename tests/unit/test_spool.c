@@ -62,7 +62,7 @@ static void test_upload_keeps_its_name(void **state)
     assert_int_equal(vouch_spool_depth(s_dir), 1);
     vouch_spool_entry_t e;
     /* an upload is whole when it appears: no waiting */
-    assert_int_equal(vouch_spool_next(s_dir, &e), 1);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 1);
     /* shown as given, but stored inside the spool, never in a folder of the name */
     assert_string_equal(e.name, "账套/2022年序时账.csv");
     char *want = vouch_asprintf("%s/2022年序时账.csv", s_dir);
@@ -73,7 +73,7 @@ static void test_upload_keeps_its_name(void **state)
     vouch_spool_remove(&e);
     vouch_spool_entry_free(&e);
     assert_int_equal(vouch_spool_depth(s_dir), 0);
-    assert_int_equal(vouch_spool_next(s_dir, &e), 0);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 0);
     free(part);
 }
 
@@ -96,9 +96,9 @@ static void test_dropped_file_waits_until_still(void **state)
     char *path = vouch_asprintf("%s/ledger.csv", s_dir);
     s_write(path, "still being copied");
     vouch_spool_entry_t e;
-    assert_int_equal(vouch_spool_next(s_dir, &e), 0);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 0);
     s_age(path);
-    assert_int_equal(vouch_spool_next(s_dir, &e), 1);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 1);
     assert_string_equal(e.name, "ledger.csv");
     assert_null(e.org);
     assert_null(e.ticket);
@@ -108,9 +108,55 @@ static void test_dropped_file_waits_until_still(void **state)
     s_write(hidden, "x");
     s_age(hidden);
     unlink(path);
-    assert_int_equal(vouch_spool_next(s_dir, &e), 0);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 0);
     free(hidden);
     free(path);
+}
+
+static void test_file_open_for_writing_waits(void **state)
+{
+    (void)state;
+    /* a slow copy that pauses: old mtime, but still open for writing */
+    char *path = vouch_asprintf("%s/slow.csv", s_dir);
+    FILE *w = fopen(path, "w");
+    assert_non_null(w);
+    fputs("first half\n", w);
+    fflush(w);
+    s_age(path);
+    vouch_spool_entry_t e;
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 0);
+    fputs("second half\n", w);
+    fclose(w);
+    s_age(path);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 1);
+    vouch_spool_entry_free(&e);
+    free(path);
+}
+
+static bool s_skip_a(void *arg, const char *name)
+{
+    (void)arg;
+    return strcmp(name, "a.csv") == 0;
+}
+
+static void test_skip_passes_over_a_file(void **state)
+{
+    (void)state;
+    char *a = vouch_asprintf("%s/a.csv", s_dir), *b = vouch_asprintf("%s/b.csv", s_dir);
+    s_write(a, "older");
+    s_write(b, "newer");
+    struct utimbuf older = {time(NULL) - 20, time(NULL) - 20};
+    utime(a, &older);
+    s_age(b);
+    vouch_spool_entry_t e;
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 1);
+    assert_string_equal(e.name, "a.csv"); /* the oldest first */
+    vouch_spool_entry_free(&e);
+    assert_int_equal(vouch_spool_next(s_dir, &e, s_skip_a, NULL), 1);
+    assert_string_equal(e.name, "b.csv"); /* a file set aside does not hold up the next */
+    vouch_spool_entry_free(&e);
+    free(a);
+    free(b);
 }
 
 static void test_reject_moves_with_reason(void **state)
@@ -120,7 +166,7 @@ static void test_reject_moves_with_reason(void **state)
     s_write(path, "garbage");
     s_age(path);
     vouch_spool_entry_t e;
-    assert_int_equal(vouch_spool_next(s_dir, &e), 1);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 1);
     assert_int_equal(vouch_spool_reject(s_dir, &e, "bad.csv:4: column 借方金额: not an amount"), 0);
     vouch_spool_entry_free(&e);
     char *moved = vouch_asprintf("%s/rejected/bad.csv", s_dir);
@@ -136,7 +182,7 @@ static void test_reject_moves_with_reason(void **state)
     /* a second refusal of the same name keeps the first */
     s_write(path, "garbage again");
     s_age(path);
-    assert_int_equal(vouch_spool_next(s_dir, &e), 1);
+    assert_int_equal(vouch_spool_next(s_dir, &e, NULL, NULL), 1);
     assert_int_equal(vouch_spool_reject(s_dir, &e, "again"), 0);
     vouch_spool_entry_free(&e);
     char *second = vouch_asprintf("%s/rejected/bad.csv.1", s_dir);
@@ -153,6 +199,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upload_keeps_its_name, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_same_name_twice, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_dropped_file_waits_until_still, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_file_open_for_writing_waits, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_skip_passes_over_a_file, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_reject_moves_with_reason, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
