@@ -45,9 +45,10 @@ static bool s_one_of(const char *v, const char *const *set)
     return false;
 }
 
+/* a whole number a bigint holds: 1 to 18 digits */
 static bool s_digits(const char *v)
 {
-    if (!*v)
+    if (!*v || strlen(v) > 18)
         return false;
     for (; *v; v++)
         if (*v < '0' || *v > '9')

@@ -44,7 +44,7 @@ static void s_usage(FILE *out)
                  "  --wait             return once the file is stored and every rule has run\n"
                  "                     on it (also waits while the database is down)\n"
                  "  --timeout SECONDS  give up waiting after this long (default 600; without\n"
-            "                     --wait it bounds the wait for the file to be stored)\n"
+                 "                     --wait it bounds the wait for the file to be stored)\n"
                  "  --org NAME         the unit, for files that do not name it\n"
                  "  --format FORMAT    table (default) or json: one object per file\n"
                  "\n"
@@ -265,15 +265,25 @@ static int s_follow(vouch_ctl_t *ctl, const s_opts_t *o, const char *ticket, s_o
         int rc = vouch_ctl_request(ctl, req, NULL, 0, &reply, S_TIMEOUT_MS);
         json_decref(req);
         bool complete = false;
+        long long failed = 0;
         if (rc == 0) {
             complete = json_is_true(json_object_get(reply, "complete"));
             long long v;
             if (complete && vouch_wire_get_int(reply, "findings", &v) == 0)
                 out->findings = v;
+            vouch_wire_get_int(reply, "failed", &failed);
         }
         json_decref(reply);
         if (rc == VOUCH_EXIT_UNAVAILABLE)
             return rc;
+        if (complete && failed > 0) {
+            /* stored, but not every rule ran on every line: not done */
+            snprintf(out->error, sizeof out->error,
+                     "%s: stored, but %lld batch(es) could not be analysed (vouchctl status "
+                     "says why)",
+                     out->file, failed);
+            return VOUCH_EXIT_UNAVAILABLE;
+        }
         if (complete)
             return 0;
         if (s_now() - start > o->timeout_s) {
@@ -290,8 +300,8 @@ static int s_follow(vouch_ctl_t *ctl, const s_opts_t *o, const char *ticket, s_o
 static void s_print_json(const s_outcome_t *out)
 {
     char *file = vouch_text_sanitize(out->file);
-    json_t *o = json_pack("{s:s, s:s}", "file", file, "status",
-                          out->status ? out->status : "rejected");
+    json_t *o =
+        json_pack("{s:s, s:s}", "file", file, "status", out->status ? out->status : "rejected");
     free(file);
     json_object_set_new(o, "ledger_id",
                         out->ledger_id ? json_integer(out->ledger_id) : json_null());

@@ -86,11 +86,13 @@ int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv)
         printf("           %s: %lld batches, heard %llds ago\n", vouch_wire_get_str(w, "id") ?: "?",
                done, ago);
     }
-    long long pending = 0, dispatched = 0, done = 0;
+    long long pending = 0, dispatched = 0, done = 0, failed = 0;
     vouch_wire_get_int(batches, "pending", &pending);
     vouch_wire_get_int(batches, "dispatched", &dispatched);
     vouch_wire_get_int(batches, "done", &done);
-    printf("batches    %lld pending, %lld dispatched, %lld done\n", pending, dispatched, done);
+    vouch_wire_get_int(batches, "failed", &failed);
+    printf("batches    %lld pending, %lld dispatched, %lld done, %lld failed\n", pending,
+           dispatched, done, failed);
     printf("spool      %lld file(s) waiting\n",
            vouch_wire_get_int(reply, "spool_depth", &v) == 0 ? v : 0);
     json_t *errors = json_object_get(reply, "last_errors");

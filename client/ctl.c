@@ -120,7 +120,9 @@ PGconn *vouch_ctl_db(vouch_ctl_t *ctl)
     if (ctl->db)
         return ctl->db;
     char *conninfo = vouch_config_conninfo(ctl->cfg);
-    PGconn *conn = PQconnectdb(conninfo);
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *values[] = {"10", "vouchctl", conninfo, NULL};
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
     free(conninfo);
     if (PQstatus(conn) != CONNECTION_OK) {
         char msg[512];

@@ -43,6 +43,7 @@ static const s_setting_t s_settings[] = {
     S(batch_lines, S_INT, "2000", true, "lines per batch (cut at voucher boundaries)"),
     S(max_inflight, S_INT, "8", true, "batches dispatched and not yet answered"),
     S(dispatch_timeout, S_INT, "60", true, "seconds before an unanswered batch is sent again"),
+    S(max_attempts, S_INT, "5", true, "dispatches before an unanswered batch is parked as failed"),
     S(workers, S_INT, "2", false, "workers deploy/stack.sh starts"),
     S(max_file_bytes, S_LONG, "1073741824", true, "largest file accepted, in bytes"),
     S(max_lines, S_LONG, "0", true, "most lines in one file (0: no limit)"),
@@ -170,8 +171,10 @@ vouch_config_t *vouch_config_new(const char *home, vouch_error_t *err)
     }
     fclose(f);
     free(path);
-    if (self->batch_lines < 1 || self->max_inflight < 1 || self->dispatch_timeout < 1) {
-        vouch_error_set(err, "batch_lines, max_inflight and dispatch_timeout must be at least 1");
+    if (self->batch_lines < 1 || self->max_inflight < 1 || self->dispatch_timeout < 1 ||
+        self->max_attempts < 1) {
+        vouch_error_set(err, "batch_lines, max_inflight, dispatch_timeout and max_attempts must "
+                             "be at least 1");
         goto fail;
     }
     return self;

@@ -330,8 +330,9 @@ static void s_ledger_status(vouch_server_t *self, vouch_wire_msg_t *msg)
         self->conn, &err,
         "SELECT l.batches, (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
         " AND b.state = 'done'), (SELECT count(*) FROM findings f WHERE f.ledger_id ="
-        " l.ledger_id), l.analysed_at IS NOT NULL, l.lines, l.vouchers"
-        " FROM ledgers l WHERE l.ledger_id = $1",
+        " l.ledger_id), l.analysed_at IS NOT NULL, l.lines, l.vouchers,"
+        " (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
+        " AND b.state = 'failed') FROM ledgers l WHERE l.ledger_id = $1",
         1, p);
     if (!r) {
         vouch_server_db_failed(self, err.text);
@@ -349,6 +350,7 @@ static void s_ledger_status(vouch_server_t *self, vouch_wire_msg_t *msg)
         (json_int_t)atoll(PQgetvalue(r, 0, 1)), "findings", (json_int_t)atoll(PQgetvalue(r, 0, 2)),
         "complete", PQgetvalue(r, 0, 3)[0] == 't', "lines", (json_int_t)atoll(PQgetvalue(r, 0, 4)),
         "vouchers", (json_int_t)atoll(PQgetvalue(r, 0, 5)));
+    json_object_set_new(h, "failed", json_integer(atoll(PQgetvalue(r, 0, 6))));
     PQclear(r);
     s_reply(self, msg, h);
 }
@@ -366,7 +368,8 @@ static void s_status(vouch_server_t *self, vouch_wire_msg_t *msg)
                                                  (json_int_t)(now - w->last_seen), "batches",
                                                  (json_int_t)w->batches));
     }
-    json_t *batches = json_pack("{s:i, s:i, s:i}", "pending", 0, "dispatched", 0, "done", 0);
+    json_t *batches =
+        json_pack("{s:i, s:i, s:i, s:i}", "pending", 0, "dispatched", 0, "done", 0, "failed", 0);
     if (self->db_up) {
         vouch_error_t err;
         PGresult *r = vouch_db_exec(self->conn, &err,

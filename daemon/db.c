@@ -30,7 +30,18 @@ static void s_pg_error(vouch_error_t *err, const char *what, const char *msg)
 
 PGconn *vouch_db_connect(const char *conninfo, vouch_error_t *err)
 {
-    PGconn *conn = PQconnectdb(conninfo);
+    /* a server that vanished without a word (a cut network) must not hold
+     * vouchd forever: bound the connect, and let TCP notice a dead peer. The
+     * conninfo comes last, so that what an operator wrote there wins. */
+    const char *keys[] = {"connect_timeout",
+                          "keepalives",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "dbname",
+                          NULL};
+    const char *values[] = {"10", "1", "30", "10", "3", conninfo, NULL};
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn) != CONNECTION_OK) {
         s_pg_error(err, "database unreachable", PQerrorMessage(conn));
         PQfinish(conn);

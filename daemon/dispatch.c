@@ -130,8 +130,84 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
     return 0;
 }
 
+/* A ledger is analysed once none of its batches is pending or out. */
+static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vouch_error_t *err)
+{
+    const char *p[] = {where_ledger};
+    PGresult *r = vouch_db_exec(
+        self->conn, err,
+        "UPDATE ledgers l SET analysed_at = now() WHERE l.ledger_id = $1::bigint"
+        " AND l.analysed_at IS NULL AND NOT EXISTS (SELECT 1 FROM batches b"
+        " WHERE b.ledger_id = l.ledger_id AND b.state IN ('pending', 'dispatched'))"
+        " RETURNING ledger_id, (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
+        " AND b.state = 'failed')",
+        1, p);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        long failed = atol(PQgetvalue(r, i, 1));
+        if (failed)
+            vouch_server_note_error(self, "ledger %s analysed, but %ld batch(es) failed",
+                                    PQgetvalue(r, i, 0), failed);
+        else
+            vouch_info("ledger %s analysed", PQgetvalue(r, i, 0));
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Park a batch as failed with a reason; 0 or -1 (database). */
+static int s_park(vouch_server_t *self, const char *ledger_id, const char *batch_no,
+                  const char *reason)
+{
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    const char *p[] = {ledger_id, batch_no, reason};
+    if (vouch_db_cmd(self->conn, &err,
+                     "UPDATE batches SET state = 'failed', last_error = $3"
+                     " WHERE ledger_id = $1::bigint AND batch_no = $2::int AND state <> 'done'",
+                     3, p) != 0 ||
+        s_complete_ledgers(self, ledger_id, &err) != 0) {
+        vouch_server_db_failed(self, err.text);
+        return -1;
+    }
+    vouch_server_note_error(self, "batch %s/%s parked as failed: %s", ledger_id, batch_no, reason);
+    return 0;
+}
+
+/* Batches out max_attempts times and still unanswered: a worker dies on them,
+ * or none can read them. Park them so they cannot starve every other ledger. */
+static void s_park_exhausted(vouch_server_t *self)
+{
+    char timeout[16], attempts[16];
+    snprintf(timeout, sizeof timeout, "%d", self->cfg->dispatch_timeout);
+    snprintf(attempts, sizeof attempts, "%d", self->cfg->max_attempts);
+    const char *p[] = {timeout, attempts};
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    PGresult *r = vouch_db_exec(self->conn, &err,
+                                "SELECT ledger_id, batch_no, attempts FROM batches"
+                                " WHERE state = 'dispatched' AND attempts >= $2::int"
+                                " AND dispatched_at < now() - $1 * interval '1 second'",
+                                2, p);
+    if (!r) {
+        vouch_server_db_failed(self, err.text);
+        return;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        char reason[128];
+        snprintf(reason, sizeof reason, "no answer after %s dispatches", PQgetvalue(r, i, 2));
+        if (s_park(self, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), reason) != 0)
+            break;
+    }
+    PQclear(r);
+}
+
 int vouch_dispatch_tick(vouch_server_t *self)
 {
+    if (!self->db_up)
+        return 0;
+    s_park_exhausted(self);
     if (!self->db_up)
         return 0;
     zmq_pollitem_t out = {self->work, 0, ZMQ_POLLOUT, 0};
@@ -221,8 +297,28 @@ static const char *s_validate(json_t *findings)
     return NULL;
 }
 
+/* A worker could not read a batch at all: the same bytes would fail again. */
+static void s_batch_error(vouch_server_t *self, vouch_wire_msg_t *msg)
+{
+    long long ledger_id, batch_no;
+    const char *error = vouch_wire_get_str(msg->header, "error");
+    const char *worker = vouch_wire_get_str(msg->header, "worker");
+    if (vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
+        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !error || !self->db_up)
+        return;
+    char lid[24], bno[24], reason[300];
+    snprintf(lid, sizeof lid, "%lld", ledger_id);
+    snprintf(bno, sizeof bno, "%lld", batch_no);
+    snprintf(reason, sizeof reason, "%.64s: %.200s", worker ? worker : "a worker", error);
+    s_park(self, lid, bno, reason);
+}
+
 void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
+    if (strcmp(msg->type, "batch_error") == 0) {
+        s_batch_error(self, msg);
+        return;
+    }
     long long ledger_id, batch_no;
     const char *policy = vouch_wire_get_str(msg->header, "policy");
     const char *worker = vouch_wire_get_str(msg->header, "worker");
@@ -300,21 +396,12 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
                      " worker = $4 WHERE ledger_id = $1 AND batch_no = $2",
                      4, pd) != 0)
         goto db_fail;
-    r = vouch_db_exec(c, &err,
-                      "UPDATE ledgers SET analysed_at = now() WHERE ledger_id = $1"
-                      " AND analysed_at IS NULL AND NOT EXISTS (SELECT 1 FROM batches"
-                      " WHERE ledger_id = $1 AND state <> 'done') RETURNING lines",
-                      1, pb);
-    if (!r)
+    if (s_complete_ledgers(self, lid, &err) != 0)
         goto db_fail;
-    bool complete = PQntuples(r) == 1;
-    PQclear(r);
     if (vouch_db_cmd(c, &err, "COMMIT", 0, NULL) != 0)
         goto db_fail;
     free(text);
     self->findings_stored += stored;
-    if (complete)
-        vouch_info("ledger %lld analysed", ledger_id);
     return;
 
 db_fail:

@@ -87,6 +87,9 @@ static void s_db_tick(vouch_server_t *self)
         self->db_next_try_ms = now + self->db_backoff_ms;
         return;
     }
+    /* the main loop serves uploads and status between queries: none of its
+     * queries may hold it for long (a lock held by hand, a stuck server) */
+    vouch_db_cmd(self->conn, NULL, "SET statement_timeout = '30s'", 0, NULL);
     self->db_backoff_ms = 0;
     self->db_up = true;
     self->db_error[0] = '\0';

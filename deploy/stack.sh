@@ -37,7 +37,15 @@ as_pg() {  # run a PostgreSQL tool as the cluster's owner
     if [ "$(id -u)" -eq 0 ]; then runuser -u "$pguser" -- "$@"; else "$@"; fi
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PIDFILE: the pid in it runs, and is one of ours (after a reboot the
+# number may belong to anything: such a process is never signalled)
+alive() {
+    [ -f "$1" ] || return 1
+    local pid; pid=$(cat "$1")
+    kill -0 "$pid" 2>/dev/null || return 1
+    local args; args=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    echo "$args" | head -n 1 | grep -qE '(vouchd|vouch-worker)$' && echo "$args" | grep -qxF -- "$dir"
+}
 
 embedded() { [ -z "$(conf_get database)" ]; }
 
@@ -118,7 +126,8 @@ CONF
         start worker "$run/worker.$i.pid" "$dir/log/worker.$i.log" "$bin/vouch-worker" --home "$dir" --id "worker-$i"
     done
     # healthy: vouchd answers, its database is up, and the workers have said hello
-    for _ in $(seq 1 300); do
+    deadline=$((SECONDS + 30))
+    while [ $SECONDS -lt $deadline ]; do
         if st=$("$bin/vouchctl" --home "$dir" status --format json 2>/dev/null) &&
            echo "$st" | grep -q '"state": "up"' &&
            [ "$(echo "$st" | sed -n 's/.*"count": \([0-9]*\).*/\1/p' | head -n 1)" -ge "$n" ]; then

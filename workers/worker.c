@@ -177,7 +177,14 @@ static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
     vouch_error_clear(&err);
     if (vouch_wire_lines_decode(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), &lines,
                                 &n, &err) != 0) {
+        /* no worker could read these bytes: say so, rather than let vouchd
+         * send them round again */
         vouch_warn("batch %lld/%lld: %s", ledger_id, batch_no, err.text);
+        json_t *h = json_pack("{s:s, s:I, s:I, s:s, s:s}", "type", "batch_error", "ledger_id",
+                              (json_int_t)ledger_id, "batch_no", (json_int_t)batch_no, "worker",
+                              self->id, "error", err.text);
+        vouch_wire_send(self->push, NULL, 0, h, NULL, 0, 0);
+        json_decref(h);
         return;
     }
     size_t nc = json_array_size(contracts_json);
