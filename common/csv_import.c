@@ -1,7 +1,7 @@
 /* csv_import.c: the streaming reader of delimited voucher exports. Bytes pass
- * BOM -> decode -> delimiter sniff -> libcsv -> header search -> line builder;
- * only the current record (and, until the header is found, the first 20) is
- * ever held, so a ledger of any size reads in constant memory. */
+ * decode (BOM, UTF-8 or GB18030, UTF-16) -> delimiter sniff -> libcsv ->
+ * header search -> line builder; only the current record (and, until the
+ * header is found, the first 20) is ever held, so memory is flat in file size. */
 #include "csv_import.h"
 
 #include <csv.h>
@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "date.h"
+#include "decode.h"
 #include "money.h"
 #include "text.h"
 
@@ -65,6 +66,9 @@ const char *const vouch_csv_field_names[VOUCH_F_COUNT] = {
     [VOUCH_F_DOCUMENT_DATES] = "document_dates",
     [VOUCH_F_ATTACHMENTS] = "attachments",
     [VOUCH_F_PREPARER] = "preparer",
+    [VOUCH_F_AUXILIARY] = "auxiliary",
+    [VOUCH_F_YEAR] = "year",
+    [VOUCH_F_DAY] = "day",
 };
 
 /* ---------------------------------------------------------------------------
@@ -233,12 +237,57 @@ static const struct {
     {VOUCH_F_PREPARER, "制单人", S_CONTAINS},
     {VOUCH_F_PREPARER, "制单", S_EXACT},
     {VOUCH_F_PREPARER, "制单员", S_CONTAINS},
+
+    {VOUCH_F_AUXILIARY, "辅助核算", S_CONTAINS},
+    {VOUCH_F_AUXILIARY, "辅助核算项", S_CONTAINS},
+    {VOUCH_F_AUXILIARY, "辅助项", S_CONTAINS},
+    {VOUCH_F_AUXILIARY, "核算项目", S_CONTAINS},
+    {VOUCH_F_AUXILIARY, "核算维度", S_CONTAINS},
+    {VOUCH_F_AUXILIARY, "辅助信息", S_CONTAINS},
+
+    {VOUCH_F_YEAR, "会计年度", S_CONTAINS},
+    {VOUCH_F_YEAR, "年度", S_EXACT},
+    {VOUCH_F_YEAR, "年份", S_EXACT},
+    {VOUCH_F_YEAR, "年", S_EXACT},
+    {VOUCH_F_DAY, "日", S_EXACT},
 };
+
+/* Auxiliary item types (辅助核算), as 【部门：办公室】 or 部门---01---办公室 name
+ * them, and as paired columns (客商-代码 / 客商-名称) or a header of their own
+ * (职员) do: the field each fills. Name fields take the item's name; the
+ * classifications take its code. */
+/* clang-format off */
+static const struct {
+    const char *type;
+    vouch_csv_field_t field;
+} s_aux_types[] = {
+    {"部门", VOUCH_F_DEPARTMENT},
+    {"职员", VOUCH_F_CLAIMANT},
+    {"个人", VOUCH_F_CLAIMANT},
+    {"人员", VOUCH_F_CLAIMANT},
+    {"人员档案", VOUCH_F_CLAIMANT},
+    {"员工", VOUCH_F_CLAIMANT},
+    {"供应商", VOUCH_F_COUNTERPARTY},
+    {"客商", VOUCH_F_COUNTERPARTY},
+    {"往来单位", VOUCH_F_COUNTERPARTY},
+    {"项目", VOUCH_F_PROJECT},
+    {"经济分类", VOUCH_F_ECON_CODE},
+    {"经济科目", VOUCH_F_ECON_CODE},
+    {"部门经济分类", VOUCH_F_ECON_CODE},
+    {"支出经济分类", VOUCH_F_ECON_CODE},
+    {"功能分类", VOUCH_F_FUNC_CODE},
+    {"功能科目", VOUCH_F_FUNC_CODE},
+    {"支出功能分类", VOUCH_F_FUNC_CODE},
+    {"结算方式", VOUCH_F_PAYMENT_METHOD},
+};
+/* clang-format on */
 
 /* Words that keep a header away from a field whatever alias it contains:
  * 指标文号 names the budget document, not the indicator; 余额方向 is the
  * balance's side; 收款人开户银行 is a bank, not the payee; 对方科目 is the
- * other side of the entry. */
+ * other side of the entry; 外币借方金额 and 借方原币金额 are not in yuan, and
+ * a header naming a side is never the one amount; 凭证合计金额是否保值
+ * (用友 U8) is a flag. */
 /* clang-format off */
 static const struct {
     vouch_csv_field_t field;
@@ -250,6 +299,14 @@ static const struct {
     {VOUCH_F_PAYEE, "银行"},
     {VOUCH_F_ACCOUNT_CODE, "对方"},
     {VOUCH_F_ACCOUNT_NAME, "对方"},
+    {VOUCH_F_DEBIT, "外币"},
+    {VOUCH_F_CREDIT, "外币"},
+    {VOUCH_F_DEBIT, "原币"},
+    {VOUCH_F_CREDIT, "原币"},
+    {VOUCH_F_AMOUNT, "外币"},
+    {VOUCH_F_AMOUNT, "是否"},
+    {VOUCH_F_AMOUNT, "借方"},
+    {VOUCH_F_AMOUNT, "贷方"},
 };
 
 /* Summary cells that mark a total, not a line (VOUCHER-FORMAT.md). */
@@ -281,7 +338,17 @@ typedef struct {
     long line;
 } s_saved_t;
 
-typedef enum { S_PHASE_BOM, S_PHASE_SNIFF, S_PHASE_PARSE, S_PHASE_DONE, S_PHASE_FAILED } s_phase_t;
+typedef enum { S_PHASE_SNIFF, S_PHASE_PARSE, S_PHASE_DONE, S_PHASE_FAILED } s_phase_t;
+
+/* Where a line's auxiliary items come from: one cell of typed items
+ * (【部门：办公室】, 部门---01---办公室), or 金蝶 EAS's column triples
+ * 核算项目N (the type) / 编码N / 名称N. */
+typedef struct {
+    int col;      /* the cell, or the type column of a triple */
+    int code_col; /* the triple's, -1 when none */
+    int name_col; /* the triple's, -1 when none */
+    bool triple;
+} s_aux_t;
 
 struct vouch_csv_import_t {
     char *file_name;
@@ -293,8 +360,7 @@ struct vouch_csv_import_t {
     void *arg;
 
     s_phase_t phase;
-    unsigned char bom[3];
-    size_t bom_len;
+    vouch_decode_t *dec;
     vouch_buf_t sniff;
     size_t sniff_scan;  /* bytes of the sniff window looked at */
     size_t sniff_start; /* where the line being looked at starts */
@@ -306,6 +372,7 @@ struct vouch_csv_import_t {
     bool prev_cr;    /* the last byte fed was '\r' (for CR LF) */
     long rec_line;   /* line the current record starts on, 0 before it starts */
     long field_line; /* line the current field starts on */
+    long bad_line;   /* first line the decoder marked a byte it could not read on */
 
     /* the current record */
     vouch_buf_t cells;
@@ -331,7 +398,12 @@ struct vouch_csv_import_t {
     uint64_t fields;
     bool payee_from_counterparty;
     bool amount_by_direction;
+    bool direction_fallback; /* 借方/贷方 and 方向 + 金额: blank sides read the latter */
+    bool date_from_parts;    /* no date column: 年 (or the file's year), 月 and 日 */
+    int file_year;           /* a year a title row or the file name gives, 0 when none */
     char *title_org;
+    s_aux_t *aux; /* columns of auxiliary items */
+    int naux;
 
     /* the voucher run the last line belonged to */
     bool have_prev;
@@ -435,22 +507,99 @@ static bool s_vetoed(vouch_csv_field_t field, const char *header)
     return false;
 }
 
-int vouch_csv_header_field(const char *header)
+/* The field of an auxiliary type ("部门", "客商"), or -1. */
+static int s_aux_type(const char *type)
 {
+    for (size_t i = 0; i < S_COUNT(s_aux_types); i++)
+        if (strcmp(type, s_aux_types[i].type) == 0)
+            return (int)s_aux_types[i].field;
+    return -1;
+}
+
+/* Fields that hold a name: a code column of theirs (客商-代码, 部门编码)
+ * must not fill them, or a supplier code becomes the payee. */
+static bool s_is_name_field(int f)
+{
+    return f == VOUCH_F_DEPARTMENT || f == VOUCH_F_PROJECT || f == VOUCH_F_CLAIMANT ||
+           f == VOUCH_F_PAYEE || f == VOUCH_F_COUNTERPARTY || f == VOUCH_F_PAYMENT_METHOD;
+}
+
+/* Fields that hold a code: their name column (经济分类-名称) yields to their
+ * code column whichever comes first. */
+static bool s_is_code_field(int f)
+{
+    return f == VOUCH_F_ACCOUNT_CODE || f == VOUCH_F_ECON_CODE || f == VOUCH_F_FUNC_CODE;
+}
+
+typedef enum { S_ROLE_NONE, S_ROLE_CODE, S_ROLE_NAME } s_role_t;
+
+/* "客商-代码", "部门编码", "经济分类—名称" (folded): what the suffix says the
+ * column holds, and how long the type before it is (dashes dropped). */
+static s_role_t s_header_role(const char *h, size_t *type_len)
+{
+    static const struct {
+        const char *suffix;
+        s_role_t role;
+    } suffixes[] = {
+        {"代码", S_ROLE_CODE},
+        {"编码", S_ROLE_CODE},
+        {"编号", S_ROLE_CODE},
+        {"名称", S_ROLE_NAME},
+    };
+    /* NFKC made －, ﹣ and ‐ '-'; the dashes it keeps: – — ― */
+    static const char *const dashes[] = {"-", "_", "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x95"};
+    for (size_t i = 0; i < S_COUNT(suffixes); i++) {
+        if (!vouch_text_ends_with(h, suffixes[i].suffix))
+            continue;
+        size_t n = strlen(h) - strlen(suffixes[i].suffix);
+        for (bool cut = true; cut && n > 0;) {
+            cut = false;
+            for (size_t k = 0; k < S_COUNT(dashes) && !cut; k++) {
+                size_t dl = strlen(dashes[k]);
+                if (n >= dl && memcmp(h + n - dl, dashes[k], dl) == 0) {
+                    n -= dl;
+                    cut = true;
+                }
+            }
+        }
+        *type_len = n;
+        return suffixes[i].role;
+    }
+    *type_len = strlen(h);
+    return S_ROLE_NONE;
+}
+
+/* vouch_csv_header_field, with how sure the match is: 2 for a full alias,
+ * 1 for a short one (日期, 序号, 科目) that a more specific column of the same
+ * field should beat, 0 for a code field's name column. */
+static int s_header_match(const char *header, int *rank)
+{
+    int field = -1, r = 2;
     if (!header)
-        return -1;
+        goto out;
     char *h = vouch_text_fold(header);
     if (!h)
-        return -1;
+        goto out;
     s_remove_all(h, "*");
     s_remove_all(h, "(元)");
+    size_t type_len;
+    s_role_t role = s_header_role(h, &type_len);
 
-    int field = -1;
     for (size_t i = 0; i < S_COUNT(s_aliases); i++)
         if (strcmp(h, s_aliases[i].alias) == 0 && !s_vetoed(s_aliases[i].field, h)) {
             field = (int)s_aliases[i].field;
+            r = s_aliases[i].match == S_EXACT ? 1 : 2;
             goto done;
         }
+
+    /* an auxiliary type, alone (职员) or with its suffix (人员档案-名称) */
+    if (type_len > 0) {
+        char *type = vouch_strndup(h, type_len);
+        field = s_aux_type(type);
+        free(type);
+        if (field >= 0)
+            goto done;
+    }
 
     /* the longest alias inside the header: 支出经济分类科目 over 经济分类 */
     size_t best = 0;
@@ -464,8 +613,20 @@ int vouch_csv_header_field(const char *header)
         }
     }
 done:
+    if (field >= 0 && role == S_ROLE_CODE && s_is_name_field(field))
+        field = -1;
+    if (field >= 0 && role == S_ROLE_NAME && s_is_code_field(field))
+        r = 0;
     free(h);
+out:
+    if (rank)
+        *rank = r;
     return field;
+}
+
+int vouch_csv_header_field(const char *header)
+{
+    return s_header_match(header, NULL);
 }
 
 /* ---------------------------------------------------------------------------
@@ -571,7 +732,12 @@ static int s_fail(vouch_csv_import_t *self, long line, int col, const char *fmt,
 static int s_fail_cell(vouch_csv_import_t *self, const s_row_t *row, int col, const char *what)
 {
     char q[S_QUOTE_MAX + 8];
-    s_quote(q, sizeof q, row->cell[col], row->len[col]);
+    /* a short row, or a column the layout lacks (a direction implied by the
+     * amount's column), reads as an empty cell */
+    if (col >= 0 && col < row->n && row->cell[col])
+        s_quote(q, sizeof q, row->cell[col], row->len[col]);
+    else
+        q[0] = '\0';
     return s_fail(self, row->line, col, "\"%s\" is not %s", q, what);
 }
 
@@ -658,11 +824,25 @@ static bool s_split_code(const char *s, const char **code, size_t *code_len, con
     return true;
 }
 
+/* A number that went through Excel or a DBF ("23.0", "1.00000"): the length
+ * of its integer part when s is digits and ".0...", else 0. */
+static size_t s_float_int_len(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || s[n] != '.' || !s[n + 1] || strspn(s + n + 1, "0") != strlen(s + n + 1))
+        return 0;
+    return n;
+}
+
 /* The period of a 期间 cell: "1", "01", "2022-01", "2022年1期", "202201",
- * "第1期", "1月". 1..16 (13-16 are the adjusting periods), or -1. */
+ * "第1期", "1月", "1.0". 1..16 (13-16 are the adjusting periods), or -1. */
 static int s_parse_period(const char *s)
 {
     static const char *const allowed[] = {"年", "期", "月", "份", "第", "度"};
+    if (s_float_int_len(s) > 0) { /* EAS writes 会计期间 as "1.0" */
+        int v = s_float_int_len(s) <= 2 ? atoi(s) : -1;
+        return v >= 1 && v <= 16 ? v : -1;
+    }
     int value = -1, run_len = 0, last = -1, last_len = 0;
     for (const char *p = s; *p;) {
         if (s_is_digit(*p)) {
@@ -828,29 +1008,87 @@ static char *s_title_org(const s_row_t *row)
 /* ---------------------------------------------------------------------------
  * The header */
 
+/* "核算项目3" -> 3 (folded header), or -1. */
+static int s_numbered(const char *h, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(h, prefix, n) != 0 || !h[n] || strspn(h + n, "0123456789") != strlen(h + n) ||
+        strlen(h + n) > 3)
+        return -1;
+    return atoi(h + n);
+}
+
+/* 金蝶 EAS writes each auxiliary item as three columns: 核算项目N holds the
+ * type, 编码N and 名称N its code and name. */
+static void s_find_triples(vouch_csv_import_t *self, char **folded)
+{
+    for (int a = 0; a < self->naux; a++) {
+        int k = s_numbered(folded[self->aux[a].col], "核算项目");
+        if (k < 0)
+            continue;
+        for (int i = 0; i < self->ncols; i++) {
+            if (self->col_field[i] >= 0)
+                continue;
+            if (s_numbered(folded[i], "编码") == k || s_numbered(folded[i], "代码") == k)
+                self->aux[a].code_col = i;
+            else if (s_numbered(folded[i], "名称") == k)
+                self->aux[a].name_col = i;
+        }
+        s_aux_t *x = &self->aux[a];
+        x->triple = x->code_col >= 0 || x->name_col >= 0;
+        /* the companions are read through the triple, not kept as extra */
+        if (x->code_col >= 0)
+            self->col_field[x->code_col] = VOUCH_F_AUXILIARY;
+        if (x->name_col >= 0)
+            self->col_field[x->name_col] = VOUCH_F_AUXILIARY;
+        self->stats.columns_mapped += (x->code_col >= 0) + (x->name_col >= 0);
+    }
+}
+
 static void s_set_header(vouch_csv_import_t *self, const s_row_t *row)
 {
     int n = row->n;
     self->have_header = true;
     self->header_line = row->line;
+    self->stats.header_line = row->line;
     self->ncols = n;
     self->col_name = vouch_calloc((size_t)n, sizeof *self->col_name);
     self->col_key = vouch_calloc((size_t)n, sizeof *self->col_key);
     self->col_field = vouch_calloc((size_t)n, sizeof *self->col_field);
+    int *rank = vouch_calloc((size_t)n, sizeof *rank);
+    char **folded = vouch_calloc((size_t)n, sizeof *folded);
 
     for (int i = 0; i < n; i++) {
         self->col_name[i] = vouch_strndup(row->cell[i], row->len[i]);
-        int f = s_blank(row->cell[i], row->len[i]) ? -1 : vouch_csv_header_field(row->cell[i]);
-        /* the first column of a field wins; a second one is kept as extra */
-        if (f >= 0 && self->fcol[f] < 0) {
-            self->fcol[f] = i;
-            self->fields |= 1ull << f;
-            self->stats.columns_mapped++;
-            self->col_field[i] = f;
-        } else {
+        folded[i] = vouch_text_fold(self->col_name[i]);
+        if (!folded[i])
+            folded[i] = vouch_strdup("");
+        self->col_field[i] =
+            s_blank(row->cell[i], row->len[i]) ? -1 : s_header_match(row->cell[i], &rank[i]);
+        /* of two columns for one field the surer match wins (分录序号 over
+         * 序号, 经济分类-代码 over 经济分类-名称), else the first; the other is
+         * kept as extra. Every column of auxiliary items is read. */
+        int f = self->col_field[i];
+        if (f < 0)
+            continue;
+        if (f == VOUCH_F_AUXILIARY) {
+            self->aux = vouch_realloc(self->aux, sizeof *self->aux * (size_t)(self->naux + 1));
+            self->aux[self->naux++] = (s_aux_t){i, -1, -1, false};
+        } else if (self->fcol[f] >= 0 && rank[i] <= rank[self->fcol[f]]) {
             self->col_field[i] = -1;
+            continue;
+        } else if (self->fcol[f] >= 0) {
+            self->col_field[self->fcol[f]] = -1;
+            self->stats.columns_mapped--;
         }
+        if (self->fcol[f] < 0 || f != VOUCH_F_AUXILIARY)
+            self->fcol[f] = i;
+        self->fields |= 1ull << f;
+        self->stats.columns_mapped++;
+    }
+    s_find_triples(self, folded);
 
+    for (int i = 0; i < n; i++) {
         /* extra_json keys: the header as NFKC'd, unique within the file */
         char *base = vouch_text_nfkc(row->cell[i], row->len[i]);
         if (!base || !base[0]) {
@@ -872,23 +1110,50 @@ static void s_set_header(vouch_csv_import_t *self, const s_row_t *row)
     }
     self->stats.columns = n;
 
+    /* 年, 月 and 日 make the date only where there is no date column;
+     * otherwise 会计年度 and the like stay with the line as they were */
+    self->date_from_parts = self->fcol[VOUCH_F_VOUCHER_DATE] < 0 &&
+                            self->fcol[VOUCH_F_PERIOD] >= 0 && self->fcol[VOUCH_F_DAY] >= 0 &&
+                            (self->fcol[VOUCH_F_YEAR] >= 0 || self->file_year > 0);
+    if (self->date_from_parts) {
+        self->fields |= 1ull << VOUCH_F_VOUCHER_DATE;
+    } else {
+        const vouch_csv_field_t parts[] = {VOUCH_F_YEAR, VOUCH_F_DAY};
+        for (size_t k = 0; k < S_COUNT(parts); k++)
+            if (self->fcol[parts[k]] >= 0) {
+                self->col_field[self->fcol[parts[k]]] = -1;
+                self->fcol[parts[k]] = -1;
+                self->fields &= ~(1ull << parts[k]);
+                self->stats.columns_mapped--;
+            }
+    }
+
     if (self->fcol[VOUCH_F_PAYEE] < 0 && self->fcol[VOUCH_F_COUNTERPARTY] >= 0) {
         self->payee_from_counterparty = true;
         self->fields |= 1ull << VOUCH_F_PAYEE;
     }
-    if (self->fcol[VOUCH_F_DEBIT] < 0 && self->fcol[VOUCH_F_CREDIT] < 0 &&
-        self->fcol[VOUCH_F_AMOUNT] >= 0 && self->fcol[VOUCH_F_DIRECTION] >= 0) {
+    bool sides = self->fcol[VOUCH_F_DEBIT] >= 0 || self->fcol[VOUCH_F_CREDIT] >= 0;
+    bool one = self->fcol[VOUCH_F_AMOUNT] >= 0 && self->fcol[VOUCH_F_DIRECTION] >= 0;
+    if (!sides && one) {
         /* one amount and its side: the line still has a debit and a credit */
         self->amount_by_direction = true;
         self->fields |= 1ull << VOUCH_F_DEBIT | 1ull << VOUCH_F_CREDIT;
     }
+    /* 金蝶 EAS writes both; a line whose 借方金额 and 贷方金额 are blank is
+     * read from 方向 and 原币金额 rather than taken as zero */
+    self->direction_fallback = sides && one;
+
+    for (int i = 0; i < n; i++)
+        free(folded[i]);
+    free(folded);
+    free(rank);
 }
 
 /* The columns a line cannot be built without. */
 static int s_check_header(vouch_csv_import_t *self)
 {
     long l = self->header_line;
-    if (self->fcol[VOUCH_F_VOUCHER_DATE] < 0)
+    if (self->fcol[VOUCH_F_VOUCHER_DATE] < 0 && !self->date_from_parts)
         return s_fail(self, l, -1, "no voucher date column (凭证日期)");
     if (self->fcol[VOUCH_F_VOUCHER_NO] < 0)
         return s_fail(self, l, -1, "no voucher number column (凭证号)");
@@ -901,6 +1166,24 @@ static int s_check_header(vouch_csv_import_t *self)
 }
 
 static int s_data_row(vouch_csv_import_t *self, const s_row_t *row);
+
+/* The first year in s: four digits alone, 1900-2099 ("2022年度", "凭证明细-
+ * 2022.csv"; not the 2022 of 20220405). 0 when none. */
+static int s_find_year(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!s_is_digit(s[i]) || (i > 0 && s_is_digit(s[i - 1])))
+            continue;
+        size_t n = 0;
+        while (i + n < len && s_is_digit(s[i + n]))
+            n++;
+        int y = n == 4 ? atoi(s + i) : 0;
+        if (y >= 1900 && y <= 2099)
+            return y;
+        i += n;
+    }
+    return 0;
+}
 
 /* Pick the header among the saved records, then read the records after it. */
 static int s_choose_header(vouch_csv_import_t *self)
@@ -926,6 +1209,13 @@ static int s_choose_header(vouch_csv_import_t *self)
             s_row_t title = s_saved_row(&self->pre[i]);
             self->title_org = s_title_org(&title);
         }
+    /* for exports that give 月 and 日 only (用友 NC): the year a title row
+     * ("2022年1月至12月") or else the file's name states */
+    for (int i = 0; i < best && !self->file_year; i++)
+        for (int c = 0; c < self->pre[i].n && !self->file_year; c++)
+            self->file_year = s_find_year(self->pre[i].cell[c], self->pre[i].len[c]);
+    if (!self->file_year && self->file_name)
+        self->file_year = s_find_year(self->file_name, strlen(self->file_name));
     s_set_header(self, &header);
     if (s_check_header(self) != 0)
         goto free_saved;
@@ -944,6 +1234,50 @@ free_saved:
 
 /* ---------------------------------------------------------------------------
  * Data lines */
+
+/* Strings a line's text pointers may point to besides the normalised cells. */
+typedef struct {
+    char **s;
+    int n;
+    int cap;
+} s_owned_t;
+
+static const char *s_own(s_owned_t *o, char *s)
+{
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 8;
+        o->s = vouch_realloc(o->s, sizeof *o->s * (size_t)o->cap);
+    }
+    o->s[o->n++] = s;
+    return s;
+}
+
+static void s_owned_free(s_owned_t *o)
+{
+    for (int i = 0; i < o->n; i++)
+        free(o->s[i]);
+    free(o->s);
+    memset(o, 0, sizeof *o);
+}
+
+/* Key/value pairs kept with the line besides its unmapped columns: the
+ * auxiliary items no field took. Borrowed strings. */
+typedef struct {
+    const char **kv; /* key, value, key, value, ... */
+    int n;           /* pairs */
+    int cap;
+} s_pairs_t;
+
+static void s_pairs_add(s_pairs_t *p, const char *key, const char *value)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 8;
+        p->kv = vouch_realloc(p->kv, sizeof *p->kv * 2 * (size_t)p->cap);
+    }
+    p->kv[2 * p->n] = key;
+    p->kv[2 * p->n + 1] = value;
+    p->n++;
+}
 
 /* The normalised cell of a field, "" when the file has no such column. */
 static const char *s_cell(const vouch_csv_import_t *self, const s_row_t *row, char **norm,
@@ -967,11 +1301,13 @@ static bool s_col_is_extra(const vouch_csv_import_t *self, int col)
     case VOUCH_F_AMOUNT:
         return !self->amount_by_direction;
     default:
+        /* VOUCH_F_AUXILIARY among them: what no field took comes as pairs */
         return false;
     }
 }
 
-static char *s_extra_json(const vouch_csv_import_t *self, const s_row_t *row, char **norm)
+static char *s_extra_json(const vouch_csv_import_t *self, const s_row_t *row, char **norm,
+                          const s_pairs_t *more)
 {
     json_t *obj = NULL;
     for (int i = 0; i < row->n; i++) {
@@ -986,6 +1322,19 @@ static char *s_extra_json(const vouch_csv_import_t *self, const s_row_t *row, ch
         if (!obj)
             obj = json_object();
         json_object_set_new(obj, key, json_string(norm[i]));
+    }
+    for (int i = 0; i < more->n; i++) {
+        const char *key = more->kv[2 * i];
+        char *unique = NULL;
+        if (!obj)
+            obj = json_object();
+        /* a type named like a column, or twice in one cell: 部门, 部门_2 */
+        for (int k = 2; json_object_get(obj, unique ? unique : key); k++) {
+            free(unique);
+            unique = vouch_asprintf("%s_%d", key, k);
+        }
+        json_object_set_new(obj, unique ? unique : key, json_string(more->kv[2 * i + 1]));
+        free(unique);
     }
     if (!obj)
         return vouch_strdup("{}");
@@ -1017,18 +1366,6 @@ static int s_earliest(vouch_csv_import_t *self, const s_row_t *row, char **norm,
     return 0;
 }
 
-/* Strings a line's text pointers may point to besides the normalised cells. */
-typedef struct {
-    char *s[8];
-    int n;
-} s_owned_t;
-
-static const char *s_own(s_owned_t *o, char *s)
-{
-    o->s[o->n++] = s;
-    return s;
-}
-
 /* A code column's cell: "30217 公务接待费" gives code 30217; for the account
  * code the name goes to account_name when the file has no name column. */
 static void s_code_field(const vouch_csv_import_t *self, const char *cell, vouch_text_field_t tf,
@@ -1049,6 +1386,242 @@ static void s_code_field(const vouch_csv_import_t *self, const char *cell, vouch
         return;
     }
     line->text[tf] = cell;
+}
+
+/* ---------------------------------------------------------------------------
+ * Auxiliary items (辅助核算) */
+
+typedef struct {
+    const char *type;
+    const char *code; /* "" when the shape has none */
+    const char *name; /* or the value as written, when whole */
+    bool whole;       /* 【类型：值】: the value may be "编码 名称" or a name */
+} s_item_t;
+
+typedef struct {
+    s_item_t *v;
+    int n;
+    int cap;
+} s_items_t;
+
+static const char *s_trimmed(s_owned_t *o, const char *p, size_t n)
+{
+    while (n > 0 && *p == ' ')
+        p++, n--;
+    while (n > 0 && p[n - 1] == ' ')
+        n--;
+    return s_own(o, vouch_strndup(p, n));
+}
+
+static void s_items_add(s_items_t *it, const char *type, const char *code, const char *name,
+                        bool whole)
+{
+    if (it->n == it->cap) {
+        it->cap = it->cap ? it->cap * 2 : 8;
+        it->v = vouch_realloc(it->v, sizeof *it->v * (size_t)it->cap);
+    }
+    it->v[it->n++] = (s_item_t){type, code, name, whole};
+}
+
+/* 用友 NC: 【部门：办公室】【职员：张三】 (NFKC made the colon ':'). False, with
+ * no items added, when the cell has another shape. */
+static bool s_parse_brackets(const char *s, s_items_t *items, s_owned_t *owned)
+{
+    static const char open[] = "【", close[] = "】";
+    int before = items->n;
+    const char *p = s;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        if (strncmp(p, open, sizeof open - 1) != 0)
+            goto not_this;
+        p += sizeof open - 1;
+        const char *end = strstr(p, close);
+        const char *colon = end ? memchr(p, ':', (size_t)(end - p)) : NULL;
+        if (!colon)
+            goto not_this;
+        s_items_add(items, s_trimmed(owned, p, (size_t)(colon - p)), "",
+                    s_trimmed(owned, colon + 1, (size_t)(end - colon - 1)), true);
+        p = end + sizeof close - 1;
+    }
+    return items->n > before;
+not_this:
+    items->n = before;
+    return false;
+}
+
+/* 金蝶 K/3 核算项目: 部门---01---办公室||职员---001---张三 (type, code, name;
+ * type---value is read too). False, with no items added, for another shape. */
+static bool s_parse_dashes(const char *s, s_items_t *items, s_owned_t *owned)
+{
+    if (!strstr(s, "---"))
+        return false;
+    int before = items->n;
+    const char *p = s;
+    while (*p) {
+        const char *bar = strstr(p, "||");
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        const char *a = memmem(p, n, "---", 3);
+        if (a) {
+            const char *rest = a + 3, *end = p + n;
+            const char *b = memmem(rest, (size_t)(end - rest), "---", 3);
+            const char *type = s_trimmed(owned, p, (size_t)(a - p));
+            if (b)
+                s_items_add(items, type, s_trimmed(owned, rest, (size_t)(b - rest)),
+                            s_trimmed(owned, b + 3, (size_t)(end - b - 3)), false);
+            else
+                s_items_add(items, type, "", s_trimmed(owned, rest, (size_t)(end - rest)), true);
+        } else if (!s_blank(p, n)) {
+            items->n = before;
+            return false;
+        }
+        p += n + (bar ? 2 : 0);
+    }
+    return items->n > before;
+}
+
+/* The items of one auxiliary source on this row. A cell of another shape is
+ * kept with the line as written. */
+static void s_aux_collect(const vouch_csv_import_t *self, const s_aux_t *x, const s_row_t *row,
+                          char **norm, s_items_t *items, s_owned_t *owned, s_pairs_t *extra)
+{
+    const char *key = self->col_key[x->col];
+    const char *cell = x->col < row->n ? norm[x->col] : "";
+    if (x->triple) {
+        const char *code = x->code_col >= 0 && x->code_col < row->n ? norm[x->code_col] : "";
+        const char *name = x->name_col >= 0 && x->name_col < row->n ? norm[x->name_col] : "";
+        if (*code || *name)
+            s_items_add(items, *cell ? cell : key, code, name, false);
+        else if (*cell)
+            s_pairs_add(extra, key, cell);
+        return;
+    }
+    if (!*cell)
+        return;
+    int before = items->n;
+    if (!s_parse_brackets(cell, items, owned) && !s_parse_dashes(cell, items, owned)) {
+        s_pairs_add(extra, key, cell);
+        return;
+    }
+    for (int i = before; i < items->n; i++)
+        if (!items->v[i].type[0])
+            items->v[i].type = key;
+}
+
+/* The text field an item of field f fills; -1 for none. A counterparty is
+ * the payee only in files without a payee column. */
+static int s_aux_target(const vouch_csv_import_t *self, int f)
+{
+    switch (f) {
+    case VOUCH_F_DEPARTMENT:
+        return VOUCH_T_DEPARTMENT;
+    case VOUCH_F_PROJECT:
+        return VOUCH_T_PROJECT;
+    case VOUCH_F_CLAIMANT:
+        return VOUCH_T_CLAIMANT;
+    case VOUCH_F_COUNTERPARTY:
+        return self->fcol[VOUCH_F_PAYEE] < 0 ? VOUCH_T_PAYEE : -1;
+    case VOUCH_F_ECON_CODE:
+        return VOUCH_T_ECON_CODE;
+    case VOUCH_F_FUNC_CODE:
+        return VOUCH_T_FUNC_CODE;
+    case VOUCH_F_PAYMENT_METHOD:
+        return VOUCH_T_PAYMENT_METHOD;
+    default:
+        return -1;
+    }
+}
+
+/* An item into its field, unless the line's own column already filled it
+ * (that column wins); otherwise it is kept with the line under its type. */
+static void s_aux_apply(vouch_csv_import_t *self, const s_item_t *it, vouch_line_t *line,
+                        s_owned_t *owned, s_pairs_t *extra)
+{
+    char *folded = vouch_text_fold(it->type);
+    int f = folded ? s_aux_type(folded) : -1;
+    free(folded);
+    int t = f >= 0 ? s_aux_target(self, f) : -1;
+    const char *value = "", *code, *name;
+    size_t code_len;
+    if (t >= 0 && s_is_code_field(f)) {
+        /* 经济分类: the code, from "30217", "30217 公务接待费" or the code part */
+        value = it->code;
+        if (!*value && s_split_code(it->name, &code, &code_len, &name))
+            value = s_own(owned, vouch_strndup(code, code_len));
+        else if (!*value)
+            value = it->name;
+    } else if (t >= 0) {
+        /* a name: "001 张三" gives 张三, but the digits of "2022年培训项目" stay;
+         * a code alone ("部门---01---") is no name */
+        value = it->name;
+        if (it->whole && s_split_code(it->name, &code, &code_len, &name) && name != code + code_len)
+            value = name;
+    }
+    if (t >= 0 && *value && !*line->text[t]) {
+        line->text[t] = value;
+        self->fields |= 1ull << f;
+        if (t == VOUCH_T_PAYEE)
+            self->fields |= 1ull << VOUCH_F_PAYEE;
+        return;
+    }
+    const char *shown = it->name;
+    if (*it->code && *it->name)
+        shown = s_own(owned, vouch_asprintf("%s %s", it->code, it->name));
+    else if (*it->code)
+        shown = it->code;
+    if (*shown)
+        s_pairs_add(extra, it->type, shown);
+}
+
+/* ---------------------------------------------------------------------------
+ * Dates from 年, 月 and 日 */
+
+/* A count cell: "5", "05", "5.0", "5日", "2022年"; -1 when it is none. */
+static int s_parse_count(const char *s, const char *unit)
+{
+    size_t n = s_float_int_len(s);
+    size_t digits = strspn(s, "0123456789");
+    if (n == 0) {
+        n = digits;
+        const char *rest = s + n;
+        if (n == 0 || n > 6 || (*rest && strcmp(rest, unit) != 0))
+            return -1;
+    } else if (n > 6) {
+        return -1;
+    }
+    return atoi(s);
+}
+
+/* The voucher date of exports that give 年 (or a year in a title row or the
+ * file name), 月 and 日 in columns of their own (用友 NC). */
+static int s_date_from_parts(vouch_csv_import_t *self, const s_row_t *row, char **norm,
+                             int32_t *day)
+{
+    const char *y = s_cell(self, row, norm, VOUCH_F_YEAR);
+    const char *m = s_cell(self, row, norm, VOUCH_F_PERIOD);
+    const char *d = s_cell(self, row, norm, VOUCH_F_DAY);
+    int year = self->file_year;
+    if (*y && (year = s_parse_count(y, "年")) < 1900)
+        return s_fail_cell(self, row, self->fcol[VOUCH_F_YEAR], "a year");
+    if (year <= 0)
+        return s_fail(self, row->line, self->fcol[VOUCH_F_YEAR],
+                      "blank year, and no year in a title row or the file name");
+    if (!*m || !*d)
+        return s_fail(self, row->line, self->fcol[!*m ? VOUCH_F_PERIOD : VOUCH_F_DAY],
+                      "blank voucher date");
+    int month = s_parse_period(m);
+    if (month < 1 || month > 12)
+        return s_fail_cell(self, row, self->fcol[VOUCH_F_PERIOD], "a month");
+    int dd = s_parse_count(d, "日");
+    *day = dd < 1 ? VOUCH_DATE_NONE : vouch_date_from_ymd(year, month, dd);
+    if (*day == VOUCH_DATE_NONE) {
+        char what[48];
+        snprintf(what, sizeof what, "a day of %d-%02d", year, month);
+        return s_fail_cell(self, row, self->fcol[VOUCH_F_DAY], what);
+    }
+    return 0;
 }
 
 /* Paged exports repeat the header on every page. */
@@ -1073,7 +1646,9 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     }
     int rc = -1;
     char **norm = vouch_calloc((size_t)row->n + 1, sizeof *norm);
-    s_owned_t owned = {{0}, 0};
+    s_owned_t owned = {NULL, 0, 0};
+    s_items_t items = {NULL, 0, 0};
+    s_pairs_t more = {NULL, 0, 0};
     char *extra = NULL;
     for (int i = 0; i < row->n; i++) {
         norm[i] = vouch_text_nfkc(row->cell[i], row->len[i]);
@@ -1119,11 +1694,13 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     }
 
     const char *date = S_CELL(VOUCHER_DATE);
-    if (!*date) {
+    if (self->date_from_parts) {
+        if (s_date_from_parts(self, row, norm, &line.voucher_date) != 0)
+            goto done;
+    } else if (!*date) {
         s_fail(self, row->line, S_COL(VOUCHER_DATE), "blank voucher date");
         goto done;
-    }
-    if (vouch_date_parse(date, strlen(date), &line.voucher_date) != 0) {
+    } else if (vouch_date_parse(date, strlen(date), &line.voucher_date) != 0) {
         s_fail_cell(self, row, S_COL(VOUCHER_DATE), "a date");
         goto done;
     }
@@ -1146,20 +1723,25 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
         s_fail(self, row->line, S_COL(VOUCHER_NO), "blank voucher number");
         goto done;
     }
+    if (s_float_int_len(no_cell) > 0) /* K/3's 凭证号 through Excel: "23.0" */
+        no_cell = s_own(&owned, vouch_strndup(no_cell, s_float_int_len(no_cell)));
     if (vouch_voucher_no_parse(no_cell, no_word, sizeof no_word, &line.voucher_no) != 0) {
         s_fail_cell(self, row, S_COL(VOUCHER_NO), "a voucher number");
         goto done;
     }
-    if (*word_cell) {
-        vouch_voucher_word_clean(word_cell, word, sizeof word);
-        line.text[VOUCH_T_VOUCHER_RAW] =
-            no_word[0] ? no_cell : s_own(&owned, vouch_asprintf("%s %s", word_cell, no_cell));
-    } else {
+    /* the number's own word (记 of 记--0001) over a type column's longer
+     * name for it (EAS 凭证类型 记账凭证) */
+    if (no_word[0])
         memcpy(word, no_word, sizeof word);
-        line.text[VOUCH_T_VOUCHER_RAW] = no_cell;
-    }
+    else
+        vouch_voucher_word_clean(word_cell, word, sizeof word);
+    line.text[VOUCH_T_VOUCHER_RAW] = no_cell;
+    if (*word_cell && !no_word[0])
+        line.text[VOUCH_T_VOUCHER_RAW] = s_own(&owned, vouch_asprintf("%s %s", word_cell, no_cell));
 
-    if (self->amount_by_direction) {
+    bool by_direction = self->amount_by_direction || (self->direction_fallback && !*S_CELL(DEBIT) &&
+                                                      !*S_CELL(CREDIT) && *S_CELL(AMOUNT));
+    if (by_direction) {
         int64_t amount;
         const char *a = S_CELL(AMOUNT);
         if (vouch_money_parse(a, strlen(a), &amount) != 0) {
@@ -1235,6 +1817,14 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     line.text[VOUCH_T_CONTRACT_NO] = S_CELL(CONTRACT_NO);
     line.text[VOUCH_T_INVOICE_NO] = S_CELL(INVOICE_NO);
     line.text[VOUCH_T_PREPARER] = S_CELL(PREPARER);
+    /* 金蝶 K/3 writes * where a column has no value (结算方式 *, 数量单位 *) */
+    for (int t = 0; t < VOUCH_T_COUNT; t++)
+        if (strcmp(line.text[t], "*") == 0)
+            line.text[t] = "";
+    for (int a = 0; a < self->naux; a++)
+        s_aux_collect(self, &self->aux[a], row, norm, &items, &owned, &more);
+    for (int i = 0; i < items.n; i++)
+        s_aux_apply(self, &items.v[i], &line, &owned, &more);
 #undef S_CELL
 #undef S_COL
 
@@ -1258,7 +1848,7 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     line.seq = ++self->seq;
     line.file_line = row->line > INT32_MAX ? INT32_MAX : (int32_t)row->line;
 
-    extra = s_extra_json(self, row, norm);
+    extra = s_extra_json(self, row, norm, &more);
     if (self->fn) {
         vouch_error_t cb_err;
         vouch_error_clear(&cb_err);
@@ -1278,8 +1868,9 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     rc = 0;
 done:
     free(extra);
-    for (int i = 0; i < owned.n; i++)
-        free(owned.s[i]);
+    free(items.v);
+    free(more.kv);
+    s_owned_free(&owned);
     for (int i = 0; i < row->n; i++)
         free(norm[i]);
     free(norm);
@@ -1355,13 +1946,16 @@ static void s_cb_field(void *s, size_t len, void *data)
         return;
     }
     if (memchr(cell, '\0', len)) {
-        s_fail(self, self->line, col, "NUL byte in the text (UTF-16 files are not read yet)");
+        s_fail(self, self->line, col, "NUL byte in the text");
         return;
     }
-    /* the decode step has made everything it knows UTF-8; what is left is an
-     * encoding vouch does not read yet */
-    if (!vouch_text_valid_utf8(cell, len)) {
-        s_fail(self, self->line, col, "not UTF-8 text (GBK/GB18030 files are not read yet)");
+    /* the decoder marked what it could not read; the cell and line are
+     * known only here */
+    if (memchr(cell, VOUCH_DECODE_BAD, len) || !vouch_text_valid_utf8(cell, len)) {
+        const char *bytes = vouch_decode_bad_bytes(self->dec);
+        s_fail(self, self->bad_line ? self->bad_line : self->line, col, "not %s text%s%s%s",
+               vouch_decode_charset(self->dec), bytes[0] ? " (bytes " : "", bytes,
+               bytes[0] ? ")" : "");
         return;
     }
 
@@ -1400,6 +1994,8 @@ static long s_open_field_line(const vouch_csv_import_t *self)
 /* One piece (at most one line, at most S_PIECE bytes) into libcsv. */
 static int s_parse_piece(vouch_csv_import_t *self, const char *p, size_t n)
 {
+    if (self->bad_line == 0 && memchr(p, VOUCH_DECODE_BAD, n))
+        self->bad_line = self->line;
     size_t done = csv_parse(&self->csv, p, n, s_cb_field, s_cb_row, self);
     if (self->phase == S_PHASE_FAILED)
         return -1;
@@ -1459,64 +2055,132 @@ static int s_parse(vouch_csv_import_t *self, const char *data, size_t len)
 }
 
 /* ---------------------------------------------------------------------------
- * Delimiter sniff: comma unless the header reads better split otherwise */
+ * Delimiter sniff: the candidate that splits the first records into the same
+ * number of columns (three or more) most often, quotes respected */
 
-/* Fields one line maps to when split at delim (quotes respected). */
-static int s_sniff_score(const char *line, size_t len, char delim)
-{
-    uint64_t mask = 0;
+#define S_SNIFF_CELL 256 /* longer cells are no header cells: not looked up */
+
+typedef struct {
+    int records; /* records at the most common width */
+    int width;   /* that width (at least 3), 0 when none */
+    int hits;    /* most known header cells in one record */
+} s_split_t;
+
+typedef struct {
+    int counts[S_SNIFF_LINES];
+    int nrec;
+    int fields;
+    uint64_t mask;
+    int hits;
     vouch_buf_t cell;
-    vouch_buf_init(&cell);
-    bool quoted = false;
-    for (size_t i = 0; i <= len; i++) {
-        char c = i < len ? line[i] : delim;
-        if (c == '"') {
-            quoted = !quoted;
-            continue;
-        }
-        if (c != delim || (quoted && i < len)) {
-            vouch_buf_putc(&cell, c);
-            continue;
-        }
-        if (cell.len && !memchr(cell.data, '\0', cell.len)) {
-            int f = vouch_csv_header_field(cell.data);
-            if (f >= 0)
-                mask |= 1ull << f;
-        }
-        vouch_buf_reset(&cell);
+} s_splitter_t;
+
+static void s_split_field(s_splitter_t *sp)
+{
+    sp->fields++;
+    vouch_buf_t *c = &sp->cell;
+    if (c->len && c->len < S_SNIFF_CELL && !memchr(c->data, '\0', c->len)) {
+        int f = vouch_csv_header_field(c->data);
+        if (f >= 0)
+            sp->mask |= 1ull << f;
     }
-    vouch_buf_free(&cell);
-    return s_popcount(mask);
+    vouch_buf_reset(c);
 }
 
-static void s_sniff_decide(vouch_csv_import_t *self)
+static void s_split_record(s_splitter_t *sp)
+{
+    s_split_field(sp);
+    sp->counts[sp->nrec++] = sp->fields;
+    int hits = s_popcount(sp->mask);
+    if (hits > sp->hits)
+        sp->hits = hits;
+    sp->fields = 0;
+    sp->mask = 0;
+}
+
+/* The window split at delim as libcsv would: a field that opens with a quote
+ * runs to its closing quote, line breaks included. A record cut by the end of
+ * the window counts only when the file ends there. */
+static s_split_t s_sniff_split(const char *buf, size_t len, char delim, bool final)
+{
+    s_splitter_t sp;
+    memset(&sp, 0, sizeof sp);
+    vouch_buf_init(&sp.cell);
+    bool quoted = false, blank = true, field_start = true;
+    size_t i = 0;
+    for (; i < len && sp.nrec < S_SNIFF_LINES; i++) {
+        char c = buf[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < len && buf[i + 1] == '"')
+                i++;
+            else if (c == '"')
+                quoted = false;
+            if ((c != '"' || quoted) && sp.cell.len < S_SNIFF_CELL)
+                vouch_buf_putc(&sp.cell, c);
+            continue;
+        }
+        if (c == '"' && field_start) {
+            quoted = true;
+            blank = field_start = false;
+        } else if (c == delim) {
+            s_split_field(&sp);
+            blank = false;
+            field_start = true;
+        } else if (c == '\n' || c == '\r') {
+            if (!blank || sp.cell.len)
+                s_split_record(&sp);
+            vouch_buf_reset(&sp.cell);
+            sp.fields = 0;
+            sp.mask = 0;
+            blank = field_start = true;
+        } else {
+            if (sp.cell.len < S_SNIFF_CELL)
+                vouch_buf_putc(&sp.cell, c);
+            blank = field_start = false;
+        }
+    }
+    if (final && i >= len && sp.nrec < S_SNIFF_LINES && (!blank || sp.cell.len))
+        s_split_record(&sp);
+    vouch_buf_free(&sp.cell);
+
+    s_split_t r = {0, 0, sp.hits};
+    for (int a = 0; a < sp.nrec; a++) {
+        if (sp.counts[a] < 3)
+            continue;
+        int same = 0;
+        for (int b = 0; b < sp.nrec; b++)
+            same += sp.counts[b] == sp.counts[a];
+        if (same > r.records || (same == r.records && sp.counts[a] > r.width)) {
+            r.records = same;
+            r.width = sp.counts[a];
+        }
+    }
+    return r;
+}
+
+static void s_sniff_decide(vouch_csv_import_t *self, bool final)
 {
     static const char candidates[] = {',', '\t', ';', '|'};
     size_t lim = self->sniff.len < S_SNIFF_BYTES ? self->sniff.len : S_SNIFF_BYTES;
     const char *buf = self->sniff.data ? self->sniff.data : "";
-    int best_score[sizeof candidates] = {0};
-    int lines = 0;
-    size_t i = 0;
-    while (i < lim && lines < S_SNIFF_LINES) {
-        size_t j = i;
-        while (j < lim && buf[j] != '\n' && buf[j] != '\r')
-            j++;
-        if (j > i) {
-            lines++;
-            for (size_t k = 0; k < sizeof candidates; k++) {
-                int s = s_sniff_score(buf + i, j - i, candidates[k]);
-                if (s > best_score[k])
-                    best_score[k] = s;
-            }
-        }
-        i = j + 1;
-    }
-    /* comma wins ties: it is what most exports write */
+    final = final && lim == self->sniff.len;
+    /* a delimiter that makes a header (three known columns) beats one that
+     * does not; then the most rows of one width; then the better header;
+     * then the order above, comma first, as most exports write */
     size_t pick = 0;
-    for (size_t k = 1; k < sizeof candidates; k++)
-        if (best_score[k] >= 3 && best_score[k] > best_score[pick])
+    s_split_t best = s_sniff_split(buf, lim, candidates[0], final);
+    for (size_t k = 1; k < sizeof candidates; k++) {
+        s_split_t r = s_sniff_split(buf, lim, candidates[k], final);
+        bool header = r.hits >= 3, best_header = best.hits >= 3;
+        if (header != best_header       ? header
+            : r.records != best.records ? r.records > best.records
+                                        : r.hits > best.hits) {
             pick = k;
+            best = r;
+        }
+    }
     self->delim = (unsigned char)candidates[pick];
+    self->stats.delimiter = candidates[pick];
     csv_set_delim(&self->csv, self->delim);
 }
 
@@ -1536,9 +2200,9 @@ static int s_sniff_lines(vouch_csv_import_t *self)
 }
 
 /* Sniff done: parse what was held, then the rest of the chunk. */
-static int s_sniff_flush(vouch_csv_import_t *self, const char *rest, size_t rest_len)
+static int s_sniff_flush(vouch_csv_import_t *self, const char *rest, size_t rest_len, bool final)
 {
-    s_sniff_decide(self);
+    s_sniff_decide(self, final);
     self->phase = S_PHASE_PARSE;
     int rc = s_parse(self, self->sniff.data ? self->sniff.data : "", self->sniff.len);
     vouch_buf_free(&self->sniff);
@@ -1556,34 +2220,28 @@ static int s_decoded(vouch_csv_import_t *self, const char *data, size_t len)
     size_t take = len < room ? len : room;
     vouch_buf_append(&self->sniff, data, take);
     if (self->sniff.len >= S_SNIFF_BYTES || s_sniff_lines(self) >= S_SNIFF_LINES)
-        return s_sniff_flush(self, data + take, len - take);
+        return s_sniff_flush(self, data + take, len - take, false);
     return 0;
 }
 
-/* The decode step: today every input must already be UTF-8 (cells are
- * checked as they arrive). GB18030 detection and iconv will go here, turning
- * any input into UTF-8 before anything else looks at it. */
-static int s_decode(vouch_csv_import_t *self, const char *data, size_t len)
+/* Text from the decoder: UTF-8, with marks where bytes could not be read. */
+static int s_on_text(void *arg, const char *text, size_t len)
 {
-    return s_decoded(self, data, len);
+    vouch_csv_import_t *self = arg;
+    if (self->phase == S_PHASE_FAILED)
+        return -1;
+    self->stats.encoding = vouch_decode_encoding(self->dec);
+    return s_decoded(self, text, len);
 }
 
-static int s_skip_bom(vouch_csv_import_t *self, const char *data, size_t len)
+/* After the decoder returned: its own failure (iconv cannot start) becomes
+ * the reader's; a failure of the reader is already recorded. */
+static int s_after_decode(vouch_csv_import_t *self, int rc, const vouch_error_t *derr)
 {
-    static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
-    while (self->phase == S_PHASE_BOM && len > 0) {
-        self->bom[self->bom_len++] = (unsigned char)*data++;
-        len--;
-        if (memcmp(self->bom, bom, self->bom_len) != 0) {
-            /* not a BOM after all: those bytes are text */
-            self->phase = S_PHASE_SNIFF;
-            if (s_decode(self, (const char *)self->bom, self->bom_len) != 0)
-                return -1;
-        } else if (self->bom_len == 3) {
-            self->phase = S_PHASE_SNIFF;
-        }
-    }
-    return len ? s_decode(self, data, len) : 0;
+    self->stats.encoding = vouch_decode_encoding(self->dec);
+    if (rc != 0 && self->phase != S_PHASE_FAILED)
+        s_fail(self, 0, -1, "%s", derr->text[0] ? derr->text : "the text cannot be decoded");
+    return self->phase == S_PHASE_FAILED ? -1 : rc;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1602,7 +2260,9 @@ vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts, vo
     self->max_lines = opts && opts->max_lines > 0 ? opts->max_lines : 0;
     self->fn = fn;
     self->arg = arg;
-    self->phase = S_PHASE_BOM;
+    self->phase = S_PHASE_SNIFF;
+    self->dec = vouch_decode_new(s_on_text, self);
+    self->stats.encoding = "";
     self->delim = ',';
     self->line = 1;
     vouch_buf_init(&self->sniff);
@@ -1628,6 +2288,7 @@ void vouch_csv_import_destroy(vouch_csv_import_t **self_p)
         return;
     vouch_csv_import_t *self = *self_p;
     csv_free(&self->csv);
+    vouch_decode_destroy(&self->dec);
     vouch_buf_free(&self->sniff);
     vouch_buf_free(&self->cells);
     free(self->off);
@@ -1643,6 +2304,7 @@ void vouch_csv_import_destroy(vouch_csv_import_t **self_p)
     free(self->col_key);
     free(self->col_field);
     free(self->title_org);
+    free(self->aux);
     free(self->prev_org);
     free(self->file_name);
     free(self->org_override);
@@ -1668,21 +2330,23 @@ int vouch_csv_import_feed(vouch_csv_import_t *self, const char *data, size_t len
     }
     if (len == 0)
         return 0;
-    int rc = s_skip_bom(self, data, len);
-    return s_result(self, rc, err);
+    vouch_error_t derr;
+    vouch_error_clear(&derr);
+    int rc = vouch_decode_feed(self->dec, data, len, &derr);
+    return s_result(self, s_after_decode(self, rc, &derr), err);
 }
 
 int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err)
 {
     if (self->phase == S_PHASE_DONE)
         return 0;
-    if (self->phase == S_PHASE_BOM) {
-        /* a file shorter than a BOM: its bytes are text */
-        self->phase = S_PHASE_SNIFF;
-        if (self->bom_len && s_decode(self, (const char *)self->bom, self->bom_len) != 0)
-            return s_result(self, -1, err);
-    }
-    if (self->phase == S_PHASE_SNIFF && s_sniff_flush(self, NULL, 0) != 0)
+    if (self->phase == S_PHASE_FAILED)
+        return s_result(self, -1, err);
+    vouch_error_t derr;
+    vouch_error_clear(&derr);
+    if (s_after_decode(self, vouch_decode_finish(self->dec, &derr), &derr) != 0)
+        return s_result(self, -1, err);
+    if (self->phase == S_PHASE_SNIFF && s_sniff_flush(self, NULL, 0, true) != 0)
         return s_result(self, -1, err);
     if (self->phase == S_PHASE_FAILED)
         return s_result(self, -1, err);

@@ -34,6 +34,12 @@ typedef struct {
     long vouchers;      /* voucher changes seen (contiguous runs) */
     int columns_mapped; /* header cells mapped to a field */
     int columns;        /* header cells */
+    /* what the file was read as: "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE",
+     * "GB18030" (and "UTF-16LE (no BOM)"...); "" until known, NULL from the
+     * JSON Lines reader; a static string */
+    const char *encoding;
+    char delimiter;   /* ',', '\t', ';' or '|'; 0 until known */
+    long header_line; /* physical line of the header row; 0 until known */
 } vouch_csv_import_stats_t;
 
 /* Returns a new reader; fn is called for each line. */
@@ -89,14 +95,21 @@ typedef enum {
     VOUCH_F_DOCUMENT_DATES,
     VOUCH_F_ATTACHMENTS,
     VOUCH_F_PREPARER,
+    /* pseudo-fields: they fill other fields rather than one of their own */
+    VOUCH_F_AUXILIARY, /* 辅助核算: typed items, 【部门：办公室】 or 部门---01---办公室 */
+    VOUCH_F_YEAR, /* 年: with 月 and 日, the date of exports without a date column */
+    VOUCH_F_DAY,  /* 日 */
     VOUCH_F_COUNT
 } vouch_csv_field_t;
 
 extern const char *const vouch_csv_field_names[VOUCH_F_COUNT];
 
 /* Map one header cell to a field (after NFKC, trimming, dropping '*' and "(元)"):
- * exact alias first, then the longest alias contained in it; short aliases only
- * exactly; a header containing 文号 is never the indicator. -1 when none. */
+ * exact alias first, then an auxiliary type alone or before a code/name suffix
+ * (职员, 客商-名称, 经济分类—代码), then the longest alias contained in it; short
+ * aliases only exactly; a header containing 文号 is never the indicator. A code
+ * column of a name field (客商-代码, 部门编码, 收款人编码) maps to nothing, so a
+ * code never fills a name. -1 when none. */
 int vouch_csv_header_field(const char *header);
 
 #endif

@@ -6,7 +6,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(build-essential cmake pkg-config libzmq3-dev libpq-dev libcsv-dev libjansson-dev
-          libcmocka-dev libutf8proc-dev libssl-dev postgresql postgresql-contrib acl jq)
+          libcmocka-dev libutf8proc-dev libssl-dev libzip-dev libexpat1-dev libfreexl-dev
+          libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl postgresql postgresql-contrib
+          acl jq)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

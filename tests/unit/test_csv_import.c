@@ -1,6 +1,7 @@
-/* test_csv_import.c: the seed ledger read whole and in odd-sized chunks, the
- * shapes real exports take (title rows, totals, one amount column, split
- * voucher numbers), and refusals that name line, column and reason. */
+/* test_csv_import.c: the seed ledger read whole and in odd-sized chunks and
+ * in the encodings Excel saves it in, the exports of 用友 U8/NC and 金蝶
+ * K/3/EAS and a GB18030 序时账 (tests/fixtures/csv), the shapes real exports
+ * take, and refusals that name line, column and reason. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <iconv.h>
 
 #include "alloc.h"
 #include "csv_import.h"
@@ -18,6 +20,7 @@
 #include "voucher.h"
 
 #define SEED VOUCH_FIXTURES "/seed-case/ledger-2022.csv"
+#define CSV_DIR VOUCH_FIXTURES "/csv/"
 
 /* ---------------------------------------------------------------------------
  * A line handler that keeps deep copies of what it was given */
@@ -718,6 +721,40 @@ static void test_header_field_mapping(void **state)
         {"月", VOUCH_F_PERIOD},
         {"会计期间", VOUCH_F_PERIOD},
         {"备注", -1},
+        /* auxiliary items, whole or as code/name pairs of columns */
+        {"辅助核算", VOUCH_F_AUXILIARY},
+        {"辅助项", VOUCH_F_AUXILIARY},
+        {"核算项目", VOUCH_F_AUXILIARY},
+        {"核算项目3", VOUCH_F_AUXILIARY},
+        {"辅助核算项", VOUCH_F_AUXILIARY},
+        {"职员", VOUCH_F_CLAIMANT},
+        {"人员档案－名称", VOUCH_F_CLAIMANT},
+        {"人员档案－代码", -1},
+        {"客商－名称", VOUCH_F_COUNTERPARTY},
+        {"客商－代码", -1},
+        {"客商-编码", -1},
+        {"供应商编码", -1},
+        {"供应商名称", VOUCH_F_COUNTERPARTY},
+        {"职员编码", -1},
+        {"结算方式编码", -1},
+        {"收款人编码", -1},
+        {"经济分类－代码", VOUCH_F_ECON_CODE},
+        {"经济分类—名称", VOUCH_F_ECON_CODE},
+        {"经济分类代码", VOUCH_F_ECON_CODE},
+        {"功能科目编码", VOUCH_F_FUNC_CODE},
+        {"部门名称", VOUCH_F_DEPARTMENT},
+        {"项目大类编码", -1},
+        {"币别代码", -1},
+        {"往来业务编号", -1},
+        /* not in yuan, or not an amount at all */
+        {"外币借方金额", -1},
+        {"借方原币金额", -1},
+        {"原币金额", VOUCH_F_AMOUNT},
+        {"凭证合计金额是否保值", -1},
+        {"分录序号", VOUCH_F_LINE_NO},
+        {"会计年度", VOUCH_F_YEAR},
+        {"年", VOUCH_F_YEAR},
+        {"日", VOUCH_F_DAY},
         {"", -1},
         {"\xff\xfe", -1},
     };
@@ -731,6 +768,562 @@ static void test_header_field_mapping(void **state)
     assert_int_equal(vouch_csv_header_field(NULL), -1);
     for (int f = 0; f < VOUCH_F_COUNT; f++)
         assert_non_null(vouch_csv_field_names[f]);
+}
+
+/* ---------------------------------------------------------------------------
+ * Fixtures: real export layouts (tests/fixtures/csv) */
+
+/* A fixture read in chunks of chunk bytes under its own name. */
+static s_result_t s_run_fixture(const char *name, size_t chunk, vouch_csv_import_opts_t *opts,
+                                s_sink_t *sink)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", CSV_DIR, name);
+    size_t len;
+    char *data = s_slurp(path, &len);
+    vouch_csv_import_opts_t o = {.file_name = name};
+    if (!opts)
+        opts = &o;
+    opts->file_name = name;
+    s_result_t r = s_run(data, len, chunk, opts, sink);
+    free(data);
+    return r;
+}
+
+static void s_totals(const s_sink_t *sink, int64_t *debit, int64_t *credit)
+{
+    *debit = *credit = 0;
+    for (size_t i = 0; i < sink->n; i++) {
+        *debit += sink->lines[i].line.debit;
+        *credit += sink->lines[i].line.credit;
+    }
+}
+
+static void s_assert_extra_has(const s_got_t *g, const char *pair)
+{
+    if (!strstr(g->extra, pair))
+        fail_msg("extra %s lacks %s", g->extra, pair);
+}
+
+static void test_seed_encodings(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = s_slurp(SEED, &len);
+    s_sink_t plain = {0};
+    s_result_t r = s_run(data, len, 0, NULL, &plain);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.stats.encoding, "UTF-8");
+    assert_int_equal(r.stats.delimiter, ',');
+
+    /* the seed as Excel saves it: "CSV UTF-8" (a BOM), and "Unicode text"
+     * (UTF-16LE, tab-separated): the same 200 lines, field for field, in any
+     * chunking (odd chunks split UTF-16 code units and surrogates) */
+    const struct {
+        const char *file;
+        const char *encoding;
+        char delimiter;
+    } cases[] = {
+        {"seed-utf8-bom.csv", "UTF-8 (BOM)", ','},
+        {"seed-utf16le.txt", "UTF-16LE", '\t'},
+    };
+    const size_t chunks[] = {0, 1, 3, 7, 4096};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+            s_sink_t other = {0};
+            r = s_run_fixture(cases[c].file, chunks[k], NULL, &other);
+            assert_int_equal(r.rc, 0);
+            assert_string_equal(r.stats.encoding, cases[c].encoding);
+            assert_int_equal(r.stats.delimiter, cases[c].delimiter);
+            assert_int_equal(r.stats.lines, 200);
+            assert_int_equal(r.stats.columns_mapped, 24);
+            s_assert_same(&plain, &other);
+            s_sink_free(&other);
+        }
+    s_sink_free(&plain);
+    free(data);
+}
+
+static void test_u8_import_template(void **state)
+{
+    (void)state;
+    /* 用友 U8 总账 凭证导入: 73 columns, no unit column (--org), codes only for
+     * the auxiliary items, and a 日期 column that is not the voucher's date */
+    vouch_csv_import_opts_t o = {.org_override = "永州市人力资源和社会保障局"};
+    s_sink_t sink = {0};
+    s_result_t r = s_run_fixture("u8-import.csv", 0, &o, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(sink.n, 17);
+    assert_int_equal(r.stats.columns, 73);
+    assert_int_equal(r.stats.vouchers, 8);
+    int64_t debit, credit;
+    s_totals(&sink, &debit, &credit);
+    assert_int_equal(debit, 2943082);
+    assert_int_equal(credit, 2943082);
+
+    const s_got_t *g = &sink.lines[2]; /* 记 2 of January, line 1 */
+    assert_string_equal(g->text[VOUCH_T_ORG], "永州市人力资源和社会保障局");
+    assert_int_equal(g->line.voucher_date, s_day("2022-01-18")); /* 制单日期, not 日期 */
+    assert_int_equal(g->line.period, 1);
+    assert_string_equal(g->text[VOUCH_T_VOUCHER_WORD], "记");
+    assert_int_equal(g->line.voucher_no, 2);
+    assert_string_equal(g->text[VOUCH_T_VOUCHER_RAW], "记 2");
+    assert_int_equal(g->line.debit, 148650);
+    assert_int_equal(g->line.attachments, 4);
+    assert_string_equal(g->text[VOUCH_T_ACCOUNT_CODE], "50010211");
+    assert_string_equal(g->text[VOUCH_T_PREPARER], "李会计");
+    /* a person's code is no claimant, a department code no department: both
+     * are kept with the line, as is the 外部凭证 日期 */
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "");
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "");
+    assert_string_equal(g->text[VOUCH_T_PAYMENT_METHOD], "");
+    s_assert_extra_has(g, "\"职员编码\":\"0012\"");
+    s_assert_extra_has(g, "\"部门编码\":\"03\"");
+    s_assert_extra_has(g, "\"日期\":\"2022-01-01\"");
+    /* a supplier code is not the payee */
+    assert_string_equal(sink.lines[0].text[VOUCH_T_PAYEE], "");
+    s_assert_extra_has(&sink.lines[0], "\"供应商编码\":\"G0007\"");
+    assert_false(r.fields & 1ull << VOUCH_F_PAYEE);
+    assert_false(r.fields & 1ull << VOUCH_F_CLAIMANT);
+    assert_false(r.fields & 1ull << VOUCH_F_AMOUNT);
+
+    /* a red-ink line keeps its sign in its column */
+    g = s_find(&sink, "记 2", 1, 3);
+    assert_int_equal(g->line.debit, -48000);
+    s_sink_free(&sink);
+}
+
+static void test_nc_bracket_items(void **state)
+{
+    (void)state;
+    /* 用友 NC 凭证明细: UTF-8 with a BOM, 月 and 日 but no year (the file's
+     * name has it), 【类型：值】 items in 辅助项, a 本月合计 row */
+    s_sink_t sink = {0};
+    s_result_t r = s_run_fixture("nc-voucher-detail-2022.csv", 5, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.stats.encoding, "UTF-8 (BOM)");
+    assert_int_equal(sink.n, 16);
+    assert_int_equal(r.stats.dropped, 1);
+    assert_int_equal(r.stats.vouchers, 8);
+    int64_t debit, credit;
+    s_totals(&sink, &debit, &credit);
+    assert_int_equal(debit, 15488300);
+    assert_int_equal(credit, 15488300);
+
+    const s_got_t *g = s_find(&sink, "银付-0001", 1, 1);
+    assert_int_equal(g->line.voucher_date, s_day("2022-01-06"));
+    assert_string_equal(g->text[VOUCH_T_VOUCHER_WORD], "银付");
+    assert_string_equal(g->text[VOUCH_T_ORG], "永州市人力资源和社会保障局-基本账簿");
+    assert_string_equal(g->text[VOUCH_T_ACCOUNT_NAME], "5001\\业务活动费用\\商品和服务费用");
+    assert_int_equal(g->line.debit, 1250000);
+    /* 【客商】 is the payee (no payee column), 【经济分类：30209 物业管理费】 the code */
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "永州市恒安物业服务有限公司");
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30209");
+    assert_string_equal(g->extra, "{\"币种\":\"人民币\"}");
+    /* a type no field takes stays with the line */
+    g = s_find(&sink, "银付-0001", 2, 1);
+    s_assert_extra_has(g, "\"银行账户\":\"中国工商银行永州分行营业部\"");
+
+    g = s_find(&sink, "银付-0002", 1, 1);
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "张三"); /* 人员档案 */
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "规划财务科");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30211");
+
+    /* 0-based 分录号: kept as written, renumbered from 1; half-width colons */
+    g = s_find(&sink, "转-0001", 1, 1);
+    assert_string_equal(g->text[VOUCH_T_SRC_LINE_NO], "0");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30101");
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    g = s_find(&sink, "转-0001", 2, 1);
+    assert_string_equal(g->text[VOUCH_T_SRC_LINE_NO], "1");
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "李四"); /* 【人员：001 李四】 */
+    s_assert_extra_has(g, "\"款项名称\":\"无\"");
+
+    /* a type twice: the first fills the field, the second is kept */
+    g = s_find(&sink, "银付-0002", 1, 2);
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "永州市零陵区湘味餐馆"); /* 供应商 */
+    s_assert_extra_has(g, "\"部门\":\"规划财务科\"");
+    g = s_find(&sink, "银付-0001", 1, 3);
+    assert_string_equal(g->text[VOUCH_T_PROJECT], "2022年社保信息系统运维项目");
+    /* a cell of another shape is kept as written */
+    g = s_find(&sink, "转-0002", 1, 3);
+    s_assert_extra_has(g, "\"辅助项\":\"备注:见附件\"");
+    assert_int_equal(g->line.debit, -120000);
+
+    uint64_t want = 1ull << VOUCH_F_CLAIMANT | 1ull << VOUCH_F_DEPARTMENT | 1ull << VOUCH_F_PAYEE |
+                    1ull << VOUCH_F_ECON_CODE | 1ull << VOUCH_F_PROJECT |
+                    1ull << VOUCH_F_VOUCHER_DATE;
+    assert_int_equal(r.fields & want, want);
+    s_sink_free(&sink);
+
+    /* the same file under a name without a year: no date can be made */
+    vouch_csv_import_opts_t o = {0};
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", CSV_DIR, "nc-voucher-detail-2022.csv");
+    size_t len;
+    char *data = s_slurp(path, &len);
+    o.file_name = "凭证明细.csv";
+    r = s_run(data, len, 0, &o, &sink);
+    s_refused_with(&r, "凭证明细.csv:1: no voucher date column (凭证日期)");
+    free(data);
+    s_sink_free(&sink);
+}
+
+static void test_k3_dash_items(void **state)
+{
+    (void)state;
+    /* 金蝶 K/3 凭证引出 saved as tab-separated text: 凭证字 + 凭证号, 序号
+     * beside a 0-based 分录序号, 核算项目 cells of 类别---代码---名称 || ... */
+    vouch_csv_import_opts_t o = {.org_override = "永州市人力资源和社会保障局"};
+    s_sink_t sink = {0};
+    s_result_t r = s_run_fixture("k3-voucher.txt", 0, &o, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.stats.delimiter, '\t');
+    assert_int_equal(sink.n, 15);
+    assert_int_equal(r.stats.vouchers, 7);
+    int64_t debit, credit;
+    s_totals(&sink, &debit, &credit);
+    assert_int_equal(debit, 2991082);
+    assert_int_equal(credit, 2991082);
+
+    const s_got_t *g = s_find(&sink, "记 2", 1, 1);
+    assert_string_equal(g->text[VOUCH_T_VOUCHER_WORD], "记");
+    assert_int_equal(g->line.voucher_no, 2);
+    assert_string_equal(g->text[VOUCH_T_SRC_LINE_NO], "0"); /* 分录序号, not 序号 */
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "规划财务科");
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "张三");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30211");
+    assert_string_equal(g->text[VOUCH_T_ACCOUNT_CODE], "5001.02");
+    assert_string_equal(g->text[VOUCH_T_SUMMARY], "报销张三赴长沙培训差旅费");
+    assert_int_equal(g->line.business_date, s_day("2022-01-10"));
+    assert_string_equal(g->text[VOUCH_T_PAYMENT_METHOD], ""); /* K/3 writes * */
+    s_assert_extra_has(g, "\"序号\":\"2\"");
+    s_assert_extra_has(g, "\"会计年度\":\"2022\"");
+    g = s_find(&sink, "记 2", 2, 1);
+    assert_string_equal(g->text[VOUCH_T_SRC_LINE_NO], "1");
+    assert_string_equal(g->text[VOUCH_T_PAYMENT_METHOD], "公务卡");
+
+    /* the supplier item is the payee: the export has no payee column */
+    g = s_find(&sink, "记 1", 1, 2);
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "永州市恒安物业服务有限公司");
+    g = s_find(&sink, "记 2", 1, 2);
+    assert_string_equal(g->text[VOUCH_T_PROJECT], "2022年就业创业培训项目");
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "赵六");
+    g = s_find(&sink, "记 2", 3, 2);
+    assert_string_equal(g->text[VOUCH_T_SRC_LINE_NO], "2");
+    s_assert_extra_has(g, "\"银行账户\":\"001 工行永州分行\"");
+    assert_true(r.fields & 1ull << VOUCH_F_PAYEE);
+    assert_true(r.fields & 1ull << VOUCH_F_AUXILIARY);
+    s_sink_free(&sink);
+}
+
+static void test_eas_direction_and_triples(void **state)
+{
+    (void)state;
+    /* 金蝶 EAS: 记--0001, 会计期间 1.0, 方向 1/0 with 原币金额 beside
+     * 借方金额/贷方金额 (blank on one voucher), items as 核算项目N/编码N/名称N */
+    s_sink_t sink = {0};
+    s_result_t r = s_run_fixture("eas-voucher.csv", 13, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(sink.n, 13);
+    assert_int_equal(r.stats.vouchers, 6);
+    assert_int_equal(r.stats.columns, 67);
+    int64_t debit, credit;
+    s_totals(&sink, &debit, &credit);
+    assert_int_equal(debit, 1969650);
+    assert_int_equal(credit, 1969650);
+
+    const s_got_t *g = s_find(&sink, "记--0001", 1, 1);
+    assert_string_equal(g->text[VOUCH_T_ORG], "永州市人力资源和社会保障局"); /* 公司, not 单位 */
+    assert_string_equal(g->text[VOUCH_T_VOUCHER_WORD], "记");                /* not 记账凭证 */
+    assert_int_equal(g->line.voucher_no, 1);
+    assert_int_equal(g->line.period, 1);
+    assert_int_equal(g->line.debit, 236000);
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30201");
+    assert_string_equal(g->text[VOUCH_T_INVOICE_NO], "04300211 00512377");
+    /* 收款人 is the payee; the supplier, column and item, is kept aside */
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "永州市文星办公用品有限公司");
+    s_assert_extra_has(g, "\"供应商_2\":\"0007 永州市文星办公用品有限公司\"");
+
+    /* blank 借方金额 and 贷方金额: 方向 and 原币金额 give the side */
+    g = s_find(&sink, "记--0002", 1, 1);
+    assert_int_equal(g->line.debit, 148650);
+    assert_int_equal(g->line.credit, 0);
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "张三");
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "张三");
+    g = s_find(&sink, "记--0002", 2, 1);
+    assert_int_equal(g->line.debit, 0);
+    assert_int_equal(g->line.credit, 148650);
+
+    g = s_find(&sink, "记--0002", 1, 2);
+    assert_string_equal(g->text[VOUCH_T_PROJECT], "2022年就业创业培训项目");
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "赵六");
+    assert_int_equal(g->line.business_date, s_day("2022-02-20"));
+    g = s_find(&sink, "记--0002", 3, 2);
+    s_assert_extra_has(g, "\"银行账户\":\"001 工行永州分行\"");
+    /* the triples' code and name columns are read, not kept */
+    assert_null(strstr(g->extra, "编码1"));
+    s_sink_free(&sink);
+}
+
+static void test_gb18030_journal(void **state)
+{
+    (void)state;
+    /* a GB18030 序时账: title, period line and 单位：元 above the header,
+     * 本月合计 and 本年累计 after each month, a 4-byte character in a name */
+    s_sink_t whole = {0};
+    s_result_t r = s_run_fixture("xushizhang-gb18030.csv", 0, NULL, &whole);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.stats.encoding, "GB18030");
+    assert_int_equal(r.stats.header_line, 4);
+    assert_int_equal(whole.n, 15);
+    assert_int_equal(r.stats.dropped, 6);
+    assert_int_equal(r.stats.vouchers, 6);
+    int64_t debit, credit;
+    s_totals(&whole, &debit, &credit);
+    assert_int_equal(debit, 3131082);
+    assert_int_equal(credit, 3131082);
+
+    const s_got_t *g = &whole.lines[0];
+    assert_string_equal(g->text[VOUCH_T_ORG], "汨罗市人力资源和社会保障局");
+    assert_int_equal(g->line.file_line, 5);
+    assert_int_equal(g->line.debit, 236000);
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30201");
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    g = s_find(&whole, "记-0002", 1, 1);
+    assert_string_equal(g->text[VOUCH_T_SUMMARY], "报销王㛃赴长沙培训差旅费");
+    g = s_find(&whole, "记-0002", 1, 2);
+    assert_string_equal(g->text[VOUCH_T_PROJECT], "2022年就业创业培训项目");
+    assert_int_equal(g->line.file_line, 15);
+
+    /* any chunking: GB18030 characters (2 and 4 bytes) split everywhere */
+    const size_t chunks[] = {1, 2, 3, 5, 7, 64};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+        s_sink_t part = {0};
+        r = s_run_fixture("xushizhang-gb18030.csv", chunks[k], NULL, &part);
+        assert_int_equal(r.rc, 0);
+        s_assert_same(&whole, &part);
+        s_sink_free(&part);
+    }
+    s_sink_free(&whole);
+}
+
+static void test_broken_fixtures(void **state)
+{
+    (void)state;
+    const struct {
+        const char *file;
+        size_t max_field;
+        const char *want;
+    } cases[] = {
+        {"bad-amount.csv", 0, "bad-amount.csv:5: column 贷方金额: \"12,3a4.00\" is not an amount"},
+        {"bad-date.csv", 0, "bad-date.csv:6: column 凭证日期: \"2022-02-30\" is not a date"},
+        {"bad-quote.csv", 0, "bad-quote.csv:3: column 摘要: unterminated quoted field"},
+        {"bad-utf8.csv", 0, "bad-utf8.csv:6: column 摘要: not UTF-8 text (bytes b0 ec b9 ab)"},
+        {"bad-gb18030.csv", 0,
+         "bad-gb18030.csv:4: column 摘要: not GB18030 text (bytes 81 20 78 2c)"},
+        {"bad-missing-column.csv", 0,
+         "bad-missing-column.csv:2: no voucher number column (凭证号)"},
+        {"bad-oversize.csv", 64, "bad-oversize.csv:4: column 摘要: field longer than 64 bytes"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t chunk = 0; chunk <= 3; chunk += 3) {
+            vouch_csv_import_opts_t o = {.max_field_bytes = cases[c].max_field};
+            s_sink_t sink = {0};
+            s_result_t r = s_run_fixture(cases[c].file, chunk, &o, &sink);
+            s_refused_with(&r, cases[c].want);
+            s_sink_free(&sink);
+        }
+    /* the oversize file reads under the default limit */
+    s_sink_t sink = {0};
+    assert_int_equal(s_run_fixture("bad-oversize.csv", 0, NULL, &sink).rc, 0);
+    assert_int_equal(sink.n, 3);
+    s_sink_free(&sink);
+}
+
+/* ---------------------------------------------------------------------------
+ * Auxiliary items, paired columns, which column wins */
+
+static void test_aux_cells(void **state)
+{
+    (void)state;
+    const char *csv = "单位,日期,凭证号,借方,贷方,部门,辅助核算\n"
+                      /* full-width and half-width colons, spaces around items */
+                      "某局,2022-01-05,1,1,,, 【部门：办公室】 【职员:001 张三】【个人：李四】\n"
+                      /* the department column wins over the item, which is kept */
+                      "某局,2022-01-05,1,,1,财务科,【部门：办公室】【往来单位：永州日报社】\n"
+                      /* K/3 shape, and type---value without a code */
+                      "某局,2022-01-06,2,1,,,部门---02---人事科||项目---2022年培训项目||经济分类---"
+                      "30216---培训费\n"
+                      /* the classification's code from 【经济分类：30217 公务接待费】 and
+                       * 【功能分类：2080101】; a project name keeps its digits */
+                      "某局,2022-01-06,2,,1,,【经济分类：30217 "
+                      "公务接待费】【功能分类：2080101】【项目：2022年培训项目】\n"
+                      /* shapes that are not items stay as written */
+                      "某局,2022-01-07,3,1,,,办公室\n"
+                      "某局,2022-01-07,3,,1,,【部门 办公室】\n"
+                      "某局,2022-01-07,3,,0,,部门---01---办公室||张三\n";
+    s_sink_t sink = {0};
+    s_result_t r = s_run_text(csv, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(sink.n, 7);
+    const s_got_t *g = &sink.lines[0];
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "张三");
+    assert_string_equal(g->extra, "{\"个人\":\"李四\"}");
+    g = &sink.lines[1];
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "财务科");
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "永州日报社");
+    assert_string_equal(g->extra, "{\"部门\":\"办公室\"}");
+    g = &sink.lines[2];
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "人事科");
+    assert_string_equal(g->text[VOUCH_T_PROJECT], "2022年培训项目");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30216");
+    assert_string_equal(g->extra, "{}");
+    g = &sink.lines[3];
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30217");
+    assert_string_equal(g->text[VOUCH_T_FUNC_CODE], "2080101");
+    assert_string_equal(g->text[VOUCH_T_PROJECT], "2022年培训项目");
+    assert_string_equal(sink.lines[4].extra, "{\"辅助核算\":\"办公室\"}");
+    assert_string_equal(sink.lines[4].text[VOUCH_T_DEPARTMENT], "");
+    assert_string_equal(sink.lines[5].extra, "{\"辅助核算\":\"【部门 办公室】\"}");
+    assert_string_equal(sink.lines[6].extra, "{\"辅助核算\":\"部门---01---办公室||张三\"}");
+    assert_true(r.fields & 1ull << VOUCH_F_CLAIMANT);
+    assert_true(r.fields & 1ull << VOUCH_F_PROJECT);
+    assert_true(r.fields & 1ull << VOUCH_F_FUNC_CODE);
+
+    /* with a payee column the counterparty item is not the payee */
+    s_sink_free(&sink);
+    csv = "单位,日期,凭证号,借方,贷方,收款人,辅助项\n"
+          "某局,2022-01-05,1,1,,,【供应商：永州日报社】\n";
+    r = s_run_text(csv, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(sink.lines[0].text[VOUCH_T_PAYEE], "");
+    assert_string_equal(sink.lines[0].extra, "{\"供应商\":\"永州日报社\"}");
+    s_sink_free(&sink);
+}
+
+static void test_paired_columns(void **state)
+{
+    (void)state;
+    /* code/name pairs with every kind of dash: the name fills a name field,
+     * the code a classification, whichever comes first */
+    const char *csv =
+        "单位,日期,凭证号,借方,贷方,人员档案－代码,人员档案－名称,客商－代码,客商－名称,"
+        "经济分类—名称,经济分类—代码,部门编码,部门名称,功能分类名称\n"
+        "某局,2022-01-05,1,1,,0012,张三,G003,永州日报社,公务接待费,30217,01,办公室,"
+        "行政运行\n";
+    s_sink_t sink = {0};
+    s_result_t r = s_run_text(csv, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    const s_got_t *g = &sink.lines[0];
+    assert_string_equal(g->text[VOUCH_T_CLAIMANT], "张三");
+    assert_string_equal(g->text[VOUCH_T_PAYEE], "永州日报社");
+    assert_string_equal(g->text[VOUCH_T_ECON_CODE], "30217");
+    assert_string_equal(g->text[VOUCH_T_DEPARTMENT], "办公室");
+    /* a name column alone still fills its classification */
+    assert_string_equal(g->text[VOUCH_T_FUNC_CODE], "行政运行");
+    assert_string_equal(g->extra, "{\"人员档案-代码\":\"0012\",\"客商-代码\":\"G003\","
+                                  "\"经济分类—名称\":\"公务接待费\",\"部门编码\":\"01\"}");
+    s_sink_free(&sink);
+}
+
+static void test_column_rank(void **state)
+{
+    (void)state;
+    /* of two columns for one field the more specific wins, whatever the
+     * order: 分录序号 over 序号, 制单日期 over 日期, 借方 over 外币借方金额 */
+    const char *csv = "单位,日期,序号,凭证号,外币借方金额,借方,贷方,制单日期,分录序号\n"
+                      "某局,2021-12-31,7,1,99.00,1.00,,2022-01-05,0\n"
+                      "某局,2021-12-31,7,1,,,1.00,2022-01-05,1\n";
+    s_sink_t sink = {0};
+    s_result_t r = s_run_text(csv, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    const s_got_t *g = &sink.lines[0];
+    assert_int_equal(g->line.voucher_date, s_day("2022-01-05"));
+    assert_string_equal(g->text[VOUCH_T_SRC_LINE_NO], "0");
+    assert_int_equal(g->line.debit, 100);
+    assert_string_equal(g->extra,
+                        "{\"日期\":\"2021-12-31\",\"序号\":\"7\",\"外币借方金额\":\"99.00\"}");
+    assert_int_equal(r.stats.columns_mapped, 6);
+    s_sink_free(&sink);
+
+    /* 年, 月 and 日 columns make the date; a bad day names its cell */
+    csv = "单位,年,月,日,凭证号,借方,贷方\n"
+          "某局,2022,3,05,1,1,\n"
+          "某局,2022.0,3,5日,1,,1\n"
+          "某局,2022,2,30,2,1,\n";
+    r = s_run_text(csv, NULL, &sink);
+    s_refused_with(&r, "ledger.csv:4: column 日: \"30\" is not a day of 2022-02");
+    assert_int_equal(sink.n, 2);
+    assert_int_equal(sink.lines[0].line.voucher_date, s_day("2022-03-05"));
+    assert_int_equal(sink.lines[1].line.voucher_date, s_day("2022-03-05"));
+    s_sink_free(&sink);
+}
+
+static void test_delimiter_consistency(void **state)
+{
+    (void)state;
+    /* semicolons, with commas and tabs inside summaries: the delimiter that
+     * gives one width all down wins */
+    const char *semi = "单位;日期;凭证号;摘要;借方;贷方\n"
+                       "某局;2022-01-05;1;办公费, 纸张, 墨盒;1.00;\n"
+                       "某局;2022-01-05;1;办公费\t纸张;;1.00\n";
+    s_sink_t sink = {0};
+    s_result_t r = s_run_text(semi, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.stats.delimiter, ';');
+    assert_string_equal(sink.lines[0].text[VOUCH_T_SUMMARY], "办公费, 纸张, 墨盒");
+    s_sink_free(&sink);
+
+    /* tabs, with a quoted cell holding a tab and a line break, below a title */
+    const char *tsv = "某局序时账\n"
+                      "单位\t日期\t凭证号\t摘要\t借方\t贷方\n"
+                      "某局\t2022-01-05\t1\t\"a\tb\nc\"\t1.00\t\n"
+                      "某局\t2022-01-05\t1\tx,y,z\t\t1.00\n";
+    r = s_run_text(tsv, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.stats.delimiter, '\t');
+    assert_string_equal(sink.lines[0].text[VOUCH_T_SUMMARY], "a\tb\nc");
+    assert_string_equal(sink.lines[1].text[VOUCH_T_SUMMARY], "x,y,z");
+    assert_int_equal(r.stats.header_line, 2);
+    s_sink_free(&sink);
+
+    /* pipes, and a header-only window that ends without a line break */
+    r = s_run_text("单位|日期|凭证号|借方|贷方\n某局|2022-01-05|1|1|", NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.stats.delimiter, '|');
+    s_sink_free(&sink);
+}
+
+static void test_other_encodings(void **state)
+{
+    (void)state;
+    /* UTF-16BE with a BOM: 单位,日期,凭证号,借方,贷方 / 某局,2022-01-05,1,1, */
+    const char *text = "单位,日期,凭证号,借方,贷方\r\n某局,2022-01-05,1,1,\r\n";
+    iconv_t cd = iconv_open("UTF-16BE", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    char buf[256] = "\xfe\xff", *out = buf + 2, *in = (char *)text;
+    size_t left = strlen(text), room = sizeof buf - 2;
+    assert_int_not_equal(iconv(cd, &in, &left, &out, &room), (size_t)-1);
+    iconv_close(cd);
+    size_t len = (size_t)(out - buf);
+    s_sink_t sink = {0};
+    s_result_t r = s_run(buf, len, 3, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.stats.encoding, "UTF-16BE");
+    assert_string_equal(sink.lines[0].text[VOUCH_T_ORG], "某局");
+    assert_int_equal(sink.lines[0].line.file_line, 2);
+    s_sink_free(&sink);
+
+    /* a lone surrogate in a UTF-16 cell: named by line and column */
+    memcpy(buf + len - 8, "\xd8\x00", 2); /* the BE unit of the last "1" */
+    r = s_run(buf, len, 0, NULL, &sink);
+    s_refused_with(&r, "ledger.csv:2: column 借方: not UTF-16BE text (bytes d8 00 00 2c)");
+    s_sink_free(&sink);
 }
 
 /* ---------------------------------------------------------------------------
@@ -865,28 +1458,31 @@ static void test_missing_columns(void **state)
 static void test_not_utf8(void **state)
 {
     (void)state;
-    /* 办公费 in GBK: B0 EC B9 AB B7 D1 */
+    /* a UTF-8 file with 办公费 pasted in as GBK (B0 EC B9 AB B7 D1): the rest
+     * reads as UTF-8, so the file is UTF-8 and that cell is refused */
     const char *csv = "单位,日期,凭证号,摘要,借方,贷方\n"
                       "某局,2022-01-05,记-1,ok,1,\n"
                       "某局,2022-01-05,记-1,\xb0\xec\xb9\xab\xb7\xd1,,1\n";
     s_sink_t sink = {0};
     s_result_t r = s_run_text(csv, NULL, &sink);
-    s_refused_with(&r, "ledger.csv:3: column 摘要: not UTF-8 text (GBK/GB18030 files are not "
-                       "read yet)");
+    s_refused_with(&r, "ledger.csv:3: column 摘要: not UTF-8 text (bytes b0 ec b9 ab)");
+    assert_string_equal(r.stats.encoding, "UTF-8");
     s_sink_free(&sink);
 
-    /* a whole GBK file: refused at its header */
-    const char *gbk = "\xb5\xa5\xce\xbb,\xc8\xd5\xc6\xda\n";
+    /* a whole GBK file is GB18030 and reads: 单位,日期,凭证号,借方,贷方 / 某局,... */
+    const char *gbk = "\xb5\xa5\xce\xbb,\xc8\xd5\xc6\xda,\xc6\xbe\xd6\xa4\xba\xc5,"
+                      "\xbd\xe8\xb7\xbd,\xb4\xfb\xb7\xbd\n"
+                      "\xc4\xb3\xbe\xd6,2022-01-05,1,1,\n";
     r = s_run_text(gbk, NULL, &sink);
-    s_refused_with(&r, "ledger.csv:1: column 1: not UTF-8 text (GBK/GB18030 files are not read "
-                       "yet)");
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.stats.encoding, "GB18030");
+    assert_string_equal(sink.lines[0].text[VOUCH_T_ORG], "某局");
     s_sink_free(&sink);
 
     /* a NUL byte */
     static const char nul[] = "单位,日期,凭证号,借方,贷方\n某局,2022-01-05,1,1\0,\n";
     r = s_run(nul, sizeof nul - 1, 0, NULL, &sink);
-    s_refused_with(&r, "ledger.csv:2: column 借方: NUL byte in the text (UTF-16 files are not "
-                       "read yet)");
+    s_refused_with(&r, "ledger.csv:2: column 借方: NUL byte in the text");
     s_sink_free(&sink);
 }
 
@@ -997,17 +1593,64 @@ static uint64_t s_next(void)
     return s_rng;
 }
 
+/* The window re-encoded as exports arrive: UTF-8 as is, or with a BOM,
+ * GB18030, UTF-16LE with or without its BOM. */
+static const char *s_reencode(vouch_buf_t *b, int how)
+{
+    static const char *const names[] = {"UTF-8", "UTF-8 (BOM)", "GB18030", "UTF-16LE",
+                                        "UTF-16LE (no BOM)"};
+    if (how == 0 || b->len == 0)
+        return names[0];
+    vouch_buf_t out;
+    vouch_buf_init(&out);
+    if (how == 1)
+        vouch_buf_append(&out, "\xef\xbb\xbf", 3);
+    if (how == 3)
+        vouch_buf_append(&out, "\xff\xfe", 2);
+    if (how >= 2) {
+        iconv_t cd = iconv_open(how == 2 ? "GB18030" : "UTF-16LE", "UTF-8");
+        assert_true(cd != (iconv_t)-1);
+        vouch_buf_reserve(&out, b->len * 2 + 16);
+        char *in = b->data, *o = out.data + out.len;
+        size_t left = b->len, room = out.cap - out.len - 1;
+        assert_int_not_equal(iconv(cd, &in, &left, &o, &room), (size_t)-1);
+        iconv_close(cd);
+        out.len = (size_t)(o - out.data);
+    } else {
+        vouch_buf_append(&out, b->data, b->len);
+    }
+    vouch_buf_free(b);
+    *b = out;
+    return names[how];
+}
+
 static void test_fuzz(void **state)
 {
     (void)state;
-    size_t len;
-    char *seed = s_slurp(SEED, &len);
+    /* the seed, and exports with auxiliary items, code/name pairs, 月 and 日,
+     * 方向 and triples (their BOM taken off: s_reencode adds its own) */
+    static const char *const files[] = {SEED, CSV_DIR "nc-voucher-detail-2022.csv",
+                                        CSV_DIR "k3-voucher.txt", CSV_DIR "eas-voucher.csv"};
+    char *srcs[4];
+    size_t lens[4];
+    for (int f = 0; f < 4; f++) {
+        srcs[f] = s_slurp(files[f], &lens[f]);
+        if (lens[f] >= 3 && memcmp(srcs[f], "\xef\xbb\xbf", 3) == 0) {
+            memmove(srcs[f], srcs[f] + 3, lens[f] - 3);
+            lens[f] -= 3;
+        }
+    }
+    int per_encoding[5][2] = {{0}};
     static const char inserts[] = {'"', ',', '\n', '\r', '\0', '\xff', '\xe6', ' ', '\t', ';'};
     vouch_buf_t b;
     vouch_buf_init(&b);
     int ok = 0, refused = 0;
-    for (int iter = 0; iter < 3000; iter++) {
-        /* a window of whole lines of the seed, mostly from its header on */
+    for (int iter = 0; iter < 5000; iter++) {
+        /* a window of whole lines of a source (the seed three times in
+         * four), mostly from its header on */
+        int src = iter % 4 == 3 ? 1 + (int)(s_next() % 3) : 0;
+        const char *seed = srcs[src];
+        size_t len = lens[src];
         size_t start = 0;
         if (s_next() % 4 == 0) {
             start = s_next() % len;
@@ -1021,6 +1664,8 @@ static void test_fuzz(void **state)
             end++;
         vouch_buf_reset(&b);
         vouch_buf_append(&b, seed + start, end - start);
+        int how = (int)(s_next() % 5);
+        const char *encoding = s_reencode(&b, how);
         int mutations = (int)(s_next() % 5);
         for (int m = 0; m < mutations && b.len > 0; m++) {
             size_t at = s_next() % b.len;
@@ -1071,8 +1716,12 @@ static void test_fuzz(void **state)
         s_sink_t sink = {0};
         size_t chunk = iter % 2 ? 1 + s_next() % 17 : 0;
         s_result_t r = s_run(b.data ? b.data : "", b.len, chunk, &o, &sink);
+        per_encoding[how][r.rc != 0]++;
         if (r.rc == 0) {
             ok++;
+            /* a mutation may hit the BOM or the NUL bytes that tell UTF-16 */
+            if (mutations == 0)
+                assert_string_equal(r.stats.encoding, encoding);
             assert_true(sink.n > 0);
             for (size_t i = 0; i < sink.n; i++) {
                 assert_int_not_equal(sink.lines[i].line.voucher_date, VOUCH_DATE_NONE);
@@ -1089,11 +1738,15 @@ static void test_fuzz(void **state)
         s_sink_free(&sink);
     }
     print_message("fuzz: %d inputs read, %d refused\n", ok, refused);
-    /* both outcomes happen, or the fuzz is not reaching anything */
+    /* both outcomes happen, or the fuzz is not reaching anything; and every
+     * encoding has files that read */
     assert_true(ok > 100);
     assert_true(refused > 100);
+    for (int e = 0; e < 5; e++)
+        assert_true(per_encoding[e][0] > 20);
     vouch_buf_free(&b);
-    free(seed);
+    for (int f = 0; f < 4; f++)
+        free(srcs[f]);
 }
 
 int main(void)
@@ -1120,6 +1773,18 @@ int main(void)
         cmocka_unit_test(test_bad_quoting),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_attachments),
+        cmocka_unit_test(test_seed_encodings),
+        cmocka_unit_test(test_u8_import_template),
+        cmocka_unit_test(test_nc_bracket_items),
+        cmocka_unit_test(test_k3_dash_items),
+        cmocka_unit_test(test_eas_direction_and_triples),
+        cmocka_unit_test(test_gb18030_journal),
+        cmocka_unit_test(test_broken_fixtures),
+        cmocka_unit_test(test_aux_cells),
+        cmocka_unit_test(test_paired_columns),
+        cmocka_unit_test(test_column_rank),
+        cmocka_unit_test(test_delimiter_consistency),
+        cmocka_unit_test(test_other_encodings),
         cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
