@@ -47,6 +47,8 @@ static const s_setting_t s_settings[] = {
     S(workers, S_INT, "2", false, "workers deploy/stack.sh starts"),
     S(max_file_bytes, S_LONG, "1073741824", true, "largest file accepted, in bytes"),
     S(max_lines, S_LONG, "0", true, "most lines in one file (0: no limit)"),
+    S(max_line_bytes, S_LONG, "1048576", true, "longest line (record) of a file, in bytes"),
+    S(max_field_bytes, S_LONG, "65536", true, "longest field (cell) of a file, in bytes"),
 };
 #define S_NSETTINGS (sizeof s_settings / sizeof s_settings[0])
 

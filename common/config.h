@@ -26,6 +26,8 @@ typedef struct {
     int workers;          /* how many workers deploy/stack.sh starts */
     long max_file_bytes;  /* a larger upload is refused */
     long max_lines;       /* 0 = no limit */
+    long max_line_bytes;  /* a longer record refuses the file */
+    long max_field_bytes; /* a longer cell refuses the file */
 } vouch_config_t;
 
 /* The home: the given one, else $VOUCH_HOME; NULL when neither is set. */

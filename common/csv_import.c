@@ -6,6 +6,7 @@
 
 #include <csv.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -414,6 +415,8 @@ struct vouch_csv_import_t {
     int prev_period;
     int32_t line_no;
     int64_t seq;
+
+    bool rows; /* fed rows of cells (vouch_csv_import_row), not bytes */
 
     vouch_csv_import_stats_t stats;
     vouch_error_t err;
@@ -2328,6 +2331,10 @@ int vouch_csv_import_feed(vouch_csv_import_t *self, const char *data, size_t len
         s_fail(self, 0, -1, "data fed after the end of the file");
         return s_result(self, -1, err);
     }
+    if (self->rows) {
+        s_fail(self, 0, -1, "bytes given to a reader of rows");
+        return s_result(self, -1, err);
+    }
     if (len == 0)
         return 0;
     vouch_error_t derr;
@@ -2336,12 +2343,42 @@ int vouch_csv_import_feed(vouch_csv_import_t *self, const char *data, size_t len
     return s_result(self, s_after_decode(self, rc, &derr), err);
 }
 
+int vouch_csv_import_row(vouch_csv_import_t *self, long line, const char *const *cells, size_t n,
+                         vouch_error_t *err)
+{
+    if (self->phase == S_PHASE_FAILED)
+        return s_result(self, -1, err);
+    if (self->phase == S_PHASE_DONE || (self->phase == S_PHASE_PARSE && !self->rows)) {
+        s_fail(self, line, -1, "a row given to a reader of text, or after the end");
+        return s_result(self, -1, err);
+    }
+    if (!self->rows) {
+        self->rows = true;
+        self->phase = S_PHASE_PARSE;
+        self->stats.encoding = "UTF-8 (workbook cells)";
+    }
+    if (n > INT_MAX / 2) {
+        s_fail(self, line, -1, "%zu cells in one row", n);
+        return s_result(self, -1, err);
+    }
+    /* the cells go the way libcsv's would: the same limits, checks and record */
+    s_record_reset(self);
+    self->line = line;
+    self->rec_line = line;
+    for (size_t i = 0; i < n && self->phase != S_PHASE_FAILED; i++)
+        s_cb_field((void *)cells[i], strlen(cells[i]), self);
+    s_cb_row(0, self);
+    return s_result(self, self->phase == S_PHASE_FAILED ? -1 : 0, err);
+}
+
 int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err)
 {
     if (self->phase == S_PHASE_DONE)
         return 0;
     if (self->phase == S_PHASE_FAILED)
         return s_result(self, -1, err);
+    if (self->rows)
+        goto records_done;
     vouch_error_t derr;
     vouch_error_clear(&derr);
     if (s_after_decode(self, vouch_decode_finish(self->dec, &derr), &derr) != 0)
@@ -2357,6 +2394,7 @@ int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err)
     }
     if (self->phase == S_PHASE_FAILED)
         return s_result(self, -1, err);
+records_done:
     if (!self->have_header) {
         if (self->npre == 0) {
             s_fail(self, 0, -1, "%s", S_NO_HEADER);
@@ -2376,6 +2414,16 @@ int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err)
 const vouch_csv_import_stats_t *vouch_csv_import_stats(const vouch_csv_import_t *self)
 {
     return &self->stats;
+}
+
+int vouch_csv_import_header(const vouch_csv_import_t *self, const char *const **names,
+                            const int **fields)
+{
+    if (!self->have_header)
+        return 0;
+    *names = (const char *const *)self->col_name;
+    *fields = self->col_field;
+    return self->ncols;
 }
 
 uint64_t vouch_csv_import_fields(const vouch_csv_import_t *self)

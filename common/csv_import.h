@@ -56,7 +56,21 @@ int vouch_csv_import_feed(vouch_csv_import_t *self, const char *data, size_t len
  * Returns 0, or -1 with err filled. */
 int vouch_csv_import_finish(vouch_csv_import_t *self, vouch_error_t *err);
 
+/* Instead of feed: one row already split into cells (a workbook's, sheet.h),
+ * cells[0..n) UTF-8 text, line the row's number for errors. Header search,
+ * mapping, limits and checks are those of delimited text; a reader takes
+ * either rows or fed bytes, never both. Returns 0, or -1 with err filled. */
+int vouch_csv_import_row(vouch_csv_import_t *self, long line, const char *const *cells, size_t n,
+                         vouch_error_t *err);
+
 const vouch_csv_import_stats_t *vouch_csv_import_stats(const vouch_csv_import_t *self);
+
+/* The header row the reader settled on (stats.header_line): *names its cells
+ * as written, *fields what each fills (a vouch_csv_field_t, or -1 for a
+ * column kept in the line's extra_json). Both borrowed from the reader.
+ * Returns the number of cells, 0 while the header is not known. */
+int vouch_csv_import_header(const vouch_csv_import_t *self, const char *const **names,
+                            const int **fields);
 
 /* Which canonical fields the header mapped, as a bit set over vouch_csv_field_t:
  * rules use it to know whether they can run (coverage). */

@@ -36,11 +36,11 @@ typedef struct {
     const vouch_ingest_opts_t *opts;
     vouch_ingest_result_t *res;
     vouch_import_t *reader;
-    bool started;   /* BEGIN and COPY are under way */
-    bool db_failed;  /* the database refused or failed, not the reader */
-    bool duplicate;  /* found at the ledger's insert: nothing to store */
+    bool started;     /* BEGIN and COPY are under way */
+    bool db_failed;   /* the database refused or failed, not the reader */
+    bool duplicate;   /* found at the ledger's insert: nothing to store */
     char sqlstate[6]; /* its SQLSTATE, "" when the connection gave none */
-    char *org;      /* the ledger's unit */
+    char *org;        /* the ledger's unit */
     char ledger_id[24];
     char org_id[16];
     int fiscal_year;
@@ -447,7 +447,6 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
     vouch_buf_init(&in.cuts_first);
     vouch_buf_init(&in.cuts_last);
     vouch_error_t *err = &res->err;
-    char *buf = NULL;
     int rc = 0;
 
     FILE *f = fopen(path, "rb");
@@ -491,18 +490,11 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
         .file_name = opts->file_name,
         .org_override = opts->org,
         .max_lines = opts->max_lines,
+        .max_line_bytes = opts->max_line_bytes > 0 ? (size_t)opts->max_line_bytes : 0,
+        .max_field_bytes = opts->max_field_bytes > 0 ? (size_t)opts->max_field_bytes : 0,
     };
-    buf = vouch_malloc(S_READ_CHUNK);
-    size_t n = fread(buf, 1, S_READ_CHUNK, f);
     /* the shape is told by the bytes, not the name */
-    in.reader = vouch_import_new(vouch_import_sniff(buf, n), &copts, s_on_line, &in);
-    int prc = 0;
-    while (prc == 0 && n > 0) {
-        prc = vouch_import_feed(in.reader, buf, n, err);
-        n = fread(buf, 1, S_READ_CHUNK, f);
-    }
-    if (prc == 0)
-        prc = vouch_import_finish(in.reader, err);
+    int prc = vouch_import_file(f, path, &copts, s_on_line, &in, &in.reader, err);
     if (prc == 0 && in.started)
         prc = s_flush(&in, err);
     if (prc == 0 && in.started) {
@@ -563,7 +555,6 @@ done:
         rc = -1;
     if (f)
         fclose(f);
-    free(buf);
     vouch_import_destroy(&in.reader);
     vouch_buf_free(&in.copy);
     vouch_buf_free(&in.cuts_first);

@@ -34,6 +34,8 @@ typedef struct {
     int batch_lines;
     long max_lines;
     long max_file_bytes;
+    long max_line_bytes;  /* 0: the reader's default */
+    long max_field_bytes; /* 0: the reader's default */
 } vouch_ingest_opts_t;
 
 /* Store path as a ledger. Fills res; returns 0 when res->status is final

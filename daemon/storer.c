@@ -139,6 +139,8 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
         .batch_lines = self->cfg->batch_lines,
         .max_lines = self->cfg->max_lines,
         .max_file_bytes = self->cfg->max_file_bytes,
+        .max_line_bytes = self->cfg->max_line_bytes,
+        .max_field_bytes = self->cfg->max_field_bytes,
     };
     vouch_ingest_result_t res;
     vouch_ingest_file(self->conn, e->path, &opts, &res);
