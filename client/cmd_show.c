@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "ctl.h"
 #include "money.h"
 #include "query.h"
+#include "rules.h"
 #include "table.h"
 #include "voucher.h"
 
@@ -18,8 +20,8 @@ static void s_usage(FILE *out)
                  "                     [--period YYYY-MM --voucher 记-23]\n"
                  "\n"
                  "Shows a finding's voucher: its lines, the findings on it and their\n"
-                 "evidence; or a ledger: its file, counts and findings by rule; or one\n"
-                 "voucher of a ledger.\n");
+                 "evidence; or a ledger: its file, counts, findings by rule and which\n"
+                 "rules could run on its columns (coverage); or one voucher of a ledger.\n");
 }
 
 static PGresult *s_run(PGconn *db, const char *sql, int n, const char *const *p)
@@ -227,6 +229,30 @@ static int s_finding(PGconn *db, const char *id, int format)
     return rc;
 }
 
+/* Which rules could run on the ledger (RULES.md "Missing data"), from the
+ * canonical columns its header mapped (ledgers.columns) and, for JSON Lines,
+ * whether its vouchers carried documents[]. Returns 0, or -1 when the query
+ * failed (said why). */
+static int s_coverage(PGconn *db, const char *id, vouch_rules_coverage_t *cov, size_t *ncov)
+{
+    const char *p[] = {id};
+    PGresult *r = s_run(db,
+                        "SELECT unnest(g.columns) FROM ledgers g WHERE g.ledger_id = $1::bigint"
+                        " UNION ALL SELECT 'documents' WHERE EXISTS (SELECT 1 FROM vouchers v"
+                        " WHERE v.ledger_id = $1::bigint AND v.documents IS NOT NULL)",
+                        1, p);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    const char **names = vouch_calloc((size_t)(n ? n : 1), sizeof *names);
+    for (int i = 0; i < n; i++)
+        names[i] = PQgetvalue(r, i, 0);
+    *ncov = vouch_rules_coverage(names, (size_t)n, cov, VOUCH_RULES_MAX);
+    free(names);
+    PQclear(r);
+    return 0;
+}
+
 static int s_ledger(PGconn *db, const char *id, int format)
 {
     const char *p[] = {id};
@@ -255,9 +281,12 @@ static int s_ledger(PGconn *db, const char *id, int format)
                             " GROUP BY state ORDER BY state",
                             1, p)
                     : NULL;
-    if (!f || !b) {
+    vouch_rules_coverage_t cov[VOUCH_RULES_MAX];
+    size_t ncov = 0;
+    if (!f || !b || s_coverage(db, id, cov, &ncov) != 0) {
         PQclear(g);
         PQclear(f);
+        PQclear(b);
         return VOUCH_EXIT_UNAVAILABLE;
     }
     char a[VOUCH_MONEY_BUFSZ];
@@ -275,6 +304,7 @@ static int s_ledger(PGconn *db, const char *id, int format)
             json_object_set_new(states, PQgetvalue(b, i, 0),
                                 json_integer(atoll(PQgetvalue(b, i, 1))));
         json_object_set_new(o, "batches_by_state", states);
+        json_object_set_new(o, "coverage", vouch_rules_coverage_json(cov, ncov));
         json_dumpf(o, stdout, JSON_INDENT(1));
         putchar('\n');
         json_decref(o);
@@ -297,6 +327,19 @@ static int s_ledger(PGconn *db, const char *id, int format)
         }
         vouch_table_print(t, stdout);
         vouch_table_destroy(&t);
+        /* a rule that lacked a column found nothing because it did not run:
+         * say so beside the findings, never leave it looking clean */
+        printf("\n");
+        const char *hc[] = {"RULE", "COVERAGE"};
+        vouch_table_t *tc = vouch_table_new(2, hc);
+        for (size_t i = 0; i < ncov; i++) {
+            char text[512];
+            const char *cells[] = {cov[i].rule,
+                                   vouch_rules_coverage_text(&cov[i], text, sizeof text)};
+            vouch_table_add(tc, cells);
+        }
+        vouch_table_print(tc, stdout);
+        vouch_table_destroy(&tc);
     }
     PQclear(g);
     PQclear(f);

@@ -52,5 +52,6 @@ int vouch_cmd_ingest(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_check(vouch_ctl_t *ctl, int argc, char **argv);
 
 #endif

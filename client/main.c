@@ -21,6 +21,9 @@ static void s_usage(FILE *out)
                  "  show --ledger ID [--period YYYY-MM --voucher 记-23]\n"
                  "                          a ledger, or one of its vouchers\n"
                  "  status [--format json]  vouchd, workers, batches, spool, database\n"
+                 "  check [--org NAME] [--format table|json] FILE...\n"
+                 "                          read exports as vouchd would and report; stores\n"
+                 "                          nothing, needs no vouchd or state folder\n"
                  "\n"
                  "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
                  "  -h, --help   this text; COMMAND --help for a command's\n"
@@ -59,6 +62,7 @@ int main(int argc, char **argv)
         {"flags", vouch_cmd_flags},
         {"show", vouch_cmd_show},
         {"status", vouch_cmd_status},
+        {"check", vouch_cmd_check},
     };
     const char *name = argv[i];
     int (*fn)(vouch_ctl_t *, int, char **) = NULL;
@@ -74,8 +78,10 @@ int main(int argc, char **argv)
     for (int k = i + 1; k < argc; k++)
         if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
             help = true;
+    /* nor does check: it reads files here, without vouchd or the database */
+    bool local = strcmp(name, "check") == 0;
     vouch_ctl_t ctl = {0};
-    if (!help) {
+    if (!help && !local) {
         ctl.home = vouch_config_home(home_arg);
         if (!ctl.home) {
             vouch_ctl_fail("no state folder: give --home DIR or set VOUCH_HOME");

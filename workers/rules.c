@@ -3,39 +3,56 @@
  * lines the rules read", twins, red ink), and calls each rule of the table. */
 #include "rules.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "csv_import.h"
 #include "date.h"
 #include "money.h"
 #include "rules_internal.h"
 
 /* The rules this build runs, in the order they run: id, the version of the
- * RULES.md row it implements, the function (rule_*.c). A new rule is a line
- * here and a file. */
+ * RULES.md row it implements, the function (rule_*.c), and the columns the
+ * function reads besides the engine's own (S_ENGINE_NEEDS): canonical field
+ * names separated by spaces, '|' between fields any one of which will do. A
+ * new rule is a line here and a file.
+ *
+ * The columns live here rather than in the policy JSON because they are what
+ * the C function reads (ln->text[VOUCH_T_APPROVAL_DATE]...): they change with
+ * the code, never with a jurisdiction's profile, and a profile naming other
+ * columns would make coverage lie. Here they need no policy either, so
+ * `vouchctl check` reports coverage without configuration or vouchd. */
 #define S_RULES(X)                                                                                 \
-    X(MISCLASS_EXPENSE, 1, vouch_rules_misclass_expense)                                           \
-    X(INDICATOR_MISMATCH, 1, vouch_rules_indicator_mismatch)                                       \
-    X(PAYEE_MISMATCH, 1, vouch_rules_payee_mismatch)                                               \
-    X(PROCUREMENT_BYPASS, 1, vouch_rules_procurement_bypass)                                       \
-    X(RETROACTIVE_APPROVAL, 1, vouch_rules_retroactive_approval)                                   \
-    X(STALE_DOCUMENT, 1, vouch_rules_stale_document)
+    X(MISCLASS_EXPENSE, 1, vouch_rules_misclass_expense, "summary")                                \
+    X(INDICATOR_MISMATCH, 1, vouch_rules_indicator_mismatch, "indicator")                          \
+    X(PAYEE_MISMATCH, 1, vouch_rules_payee_mismatch, "claimant payee")                             \
+    X(PROCUREMENT_BYPASS, 1, vouch_rules_procurement_bypass, "procurement_method")                 \
+    X(RETROACTIVE_APPROVAL, 1, vouch_rules_retroactive_approval, "approval_date business_date")    \
+    X(STALE_DOCUMENT, 1, vouch_rules_stale_document, "document_dates|documents")
+
+/* What the engine reads to choose the lines every rule reads (an expense
+ * line: a debit to an expense account, with an economic code; see
+ * s_prepare_voucher): without these no rule sees a line. */
+#define S_ENGINE_NEEDS "account_code econ_code debit"
 
 typedef struct {
     const char *id;
     int version;
     vouch_rules_fn *fn;
+    const char *needs;
 } s_rule_t;
 
-#define S_ENTRY(id, version, fn) {#id, version, fn},
+#define S_ENTRY(id, version, fn, needs) {#id, version, fn, needs},
 static const s_rule_t s_rules[] = {S_RULES(S_ENTRY)};
 #undef S_ENTRY
 
-#define S_ID(id, version, fn) #id,
+#define S_ID(id, version, fn, needs) #id,
 const char *const vouch_rules_ids[] = {S_RULES(S_ID) NULL};
 #undef S_ID
 
 #define S_NRULES (sizeof s_rules / sizeof s_rules[0])
+_Static_assert(S_NRULES <= VOUCH_RULES_MAX, "raise VOUCH_RULES_MAX");
 
 int vouch_rules_version(const char *id)
 {
@@ -43,6 +60,138 @@ int vouch_rules_version(const char *id)
         if (strcmp(s_rules[i].id, id) == 0)
             return s_rules[i].version;
     return 0;
+}
+
+/* ---- coverage ---- */
+
+/* Every column a rule of the table may need, with the header people know it
+ * by (VOUCHER-FORMAT.md's first alias). */
+static const vouch_rules_need_t s_needs[] = {
+    {"account_code", "科目编码/account_code"},
+    {"econ_code", "经济分类科目/econ_code"},
+    {"debit", "借方金额/debit"},
+    {"summary", "摘要/summary"},
+    {"indicator", "预算指标/indicator"},
+    {"claimant", "报销人/claimant"},
+    {"payee", "收款人/payee"},
+    {"procurement_method", "采购方式/procurement_method"},
+    {"approval_date", "审批日期/approval_date"},
+    {"business_date", "业务日期/business_date"},
+    {"document_dates|documents", "单据日期/document_dates or JSON documents[]"},
+};
+
+/* A word of a needs string the table above lacks: never satisfied, so the
+ * mistake shows as a rule not run rather than a rule silently passed. */
+static const vouch_rules_need_t s_unknown_need = {"?", "(a column rules.c does not describe)"};
+
+static const vouch_rules_need_t *s_need(const char *word, size_t len)
+{
+    for (size_t i = 0; i < sizeof s_needs / sizeof s_needs[0]; i++)
+        if (strlen(s_needs[i].fields) == len && strncmp(s_needs[i].fields, word, len) == 0)
+            return &s_needs[i];
+    return &s_unknown_need;
+}
+
+/* true when one of the '|'-separated fields of need is among names */
+static bool s_have(const vouch_rules_need_t *need, const char *const *names, size_t n)
+{
+    const char *p = need->fields;
+    while (*p) {
+        size_t len = strcspn(p, "|");
+        for (size_t i = 0; i < n; i++)
+            if (names[i] && strlen(names[i]) == len && strncmp(names[i], p, len) == 0)
+                return true;
+        p += len;
+        if (*p == '|')
+            p++;
+    }
+    return false;
+}
+
+static void s_check_needs(const char *needs, const char *const *names, size_t n,
+                          vouch_rules_coverage_t *c)
+{
+    const char *p = needs;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, " ");
+        if (len == 0)
+            break;
+        const vouch_rules_need_t *need = s_need(p, len);
+        if (need == &s_unknown_need || !s_have(need, names, n)) {
+            c->runs = false;
+            if (c->nmissing < VOUCH_RULES_MAX_NEEDS)
+                c->missing[c->nmissing++] = need;
+        }
+        p += len;
+    }
+}
+
+size_t vouch_rules_coverage(const char *const *names, size_t n, vouch_rules_coverage_t *out,
+                            size_t max)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < S_NRULES && k < max; r++, k++) {
+        vouch_rules_coverage_t *c = &out[k];
+        memset(c, 0, sizeof *c);
+        c->rule = s_rules[r].id;
+        c->runs = true;
+        /* the rule's own columns first: they are what a user adds to the export */
+        s_check_needs(s_rules[r].needs, names, n, c);
+        s_check_needs(S_ENGINE_NEEDS, names, n, c);
+    }
+    return k;
+}
+
+size_t vouch_rules_coverage_fields(uint64_t fields, bool documents, vouch_rules_coverage_t *out,
+                                   size_t max)
+{
+    const char *names[VOUCH_F_COUNT + 1];
+    size_t n = 0;
+    for (int f = 0; f < VOUCH_F_COUNT && f < 64; f++)
+        if (fields & (1ull << f))
+            names[n++] = vouch_csv_field_names[f];
+    if (documents)
+        names[n++] = "documents";
+    return vouch_rules_coverage(names, n, out, max);
+}
+
+const char *vouch_rules_coverage_text(const vouch_rules_coverage_t *c, char *out, size_t size)
+{
+    if (size == 0)
+        return out;
+    if (c->runs) {
+        snprintf(out, size, "runs");
+        return out;
+    }
+    size_t used = 0;
+    int w = snprintf(out, size, "not run (missing: ");
+    used = w < 0 ? 0 : (size_t)w;
+    for (size_t i = 0; i < c->nmissing && used < size; i++) {
+        w = snprintf(out + used, size - used, "%s%s", i ? ", " : "", c->missing[i]->label);
+        used += w < 0 ? 0 : (size_t)w;
+    }
+    if (used < size)
+        snprintf(out + used, size - used, ")");
+    return out;
+}
+
+json_t *vouch_rules_coverage_json(const vouch_rules_coverage_t *c, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *missing = json_array();
+        for (size_t m = 0; m < c[i].nmissing; m++)
+            json_array_append_new(missing,
+                                  json_pack("{s:s, s:s}", "fields", c[i].missing[m]->fields,
+                                            "label", c[i].missing[m]->label));
+        char text[512];
+        json_array_append_new(
+            a, json_pack("{s:s, s:b, s:s, s:o}", "rule", c[i].rule, "runs", c[i].runs, "status",
+                         vouch_rules_coverage_text(&c[i], text, sizeof text), "missing", missing));
+    }
+    return a;
 }
 
 /* ---- folding without allocating ---- */

@@ -5,6 +5,7 @@
 #define VOUCH_RULES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,50 @@ extern const char *const vouch_rules_ids[];
  * implements no rule of that id. A policy whose entry names another version
  * is refused: the policy and the code must agree on what the rule means. */
 int vouch_rules_version(const char *id);
+
+/* ---- Coverage: which rules can run on a ledger, given its columns ----
+ * RULES.md "Missing data": a rule that needs a column the file lacks is
+ * reported as not run for the ledger, never silently passed. The columns each
+ * rule reads are kept beside the rule in rules.c's table. */
+
+/* One column a rule needs. fields names the canonical fields that would do,
+ * any one of them ("document_dates|documents"); label is what people read
+ * ("审批日期/approval_date"). Both static. */
+typedef struct {
+    const char *fields;
+    const char *label;
+} vouch_rules_need_t;
+
+#define VOUCH_RULES_MAX 32      /* per-line rules a build may hold */
+#define VOUCH_RULES_MAX_NEEDS 8 /* columns one rule may need */
+
+typedef struct {
+    const char *rule;                                         /* the rule's id, static */
+    bool runs;                                                /* every column it needs is there */
+    const vouch_rules_need_t *missing[VOUCH_RULES_MAX_NEEDS]; /* static; the first nmissing */
+    size_t nmissing;
+} vouch_rules_coverage_t;
+
+/* The coverage of every per-line rule, in the table's order, into out[0..max).
+ * names[0..n) are the canonical field names the file carried: ledgers.columns,
+ * or vouch_csv_field_names of a reader's vouch_csv_import_fields bits; add
+ * "documents" when vouchers carried JSON documents[] (JSON Lines). Returns how
+ * many rules were written (all of them when max >= VOUCH_RULES_MAX). */
+size_t vouch_rules_coverage(const char *const *names, size_t n, vouch_rules_coverage_t *out,
+                            size_t max);
+
+/* The same from a reader's bit set over vouch_csv_field_t (csv_import.h). */
+size_t vouch_rules_coverage_fields(uint64_t fields, bool documents, vouch_rules_coverage_t *out,
+                                   size_t max);
+
+/* "runs", or "not run (missing: 审批日期/approval_date, 业务日期/business_date)",
+ * into out[size] (cut if short). Returns out. */
+const char *vouch_rules_coverage_text(const vouch_rules_coverage_t *c, char *out, size_t size);
+
+/* The coverage as JSON, the shape check and show print: an array of
+ * {"rule", "runs", "status" (the text above), "missing": [{"fields", "label"}]}.
+ * Returns a new reference. */
+json_t *vouch_rules_coverage_json(const vouch_rules_coverage_t *c, size_t n);
 
 /* vouch_text_fold into a caller's buffer (reset first): the hot path folds
  * every line's text this way without allocating. Returns out->data, or NULL
