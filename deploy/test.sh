@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test.sh: install what is missing, build (with -Werror under CI), and run the
 # whole test suite against a real PostgreSQL and real ZeroMQ sockets; then the
-# unit and integration tests once more under AddressSanitizer and UBSan.
-#   deploy/test.sh [--quick]   (--quick: skip the sanitizer pass)
+# unit and integration tests once more under AddressSanitizer and UBSan, and
+# the libFuzzer targets for 20 seconds each (deploy/fuzz.sh SECONDS for longer).
+#   deploy/test.sh [--quick]   (--quick: skip the sanitizer and fuzzing passes)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 quick=${1:-}
@@ -14,4 +15,6 @@ if [ "$quick" != "--quick" ]; then
     cd "$top/build-asan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --output-on-failure --timeout 900 -j2 -L 'unit|integration'
+    echo "== the parsers under libFuzzer"
+    "$top/deploy/fuzz.sh" 20
 fi
