@@ -76,6 +76,21 @@ static int s_parse_unsigned(const char *s, const char *e, int64_t *out)
     return 0;
 }
 
+/* A yuan sign before the digits, as some exports and hand-typed sheets
+ * write it: ¥ (U+00A5) or the full-width ￥ (U+FFE5), then any spaces. */
+static bool s_skip_currency(const char **s, const char *e)
+{
+    if (e - *s >= 2 && memcmp(*s, "\xc2\xa5", 2) == 0)
+        *s += 2;
+    else if (e - *s >= 3 && memcmp(*s, "\xef\xbf\xa5", 3) == 0)
+        *s += 3;
+    else
+        return false;
+    while (*s < e && **s == ' ')
+        (*s)++;
+    return true;
+}
+
 int vouch_money_parse(const char *text, size_t len, int64_t *fen)
 {
     if (!text || !fen)
@@ -88,6 +103,7 @@ int vouch_money_parse(const char *text, size_t len, int64_t *fen)
     }
 
     bool negative = false;
+    bool sign = s_skip_currency(&s, e);
     if (*s == '(' && e[-1] == ')') {
         /* accountants write a negative (red-ink) amount in parentheses */
         negative = true;
@@ -103,6 +119,8 @@ int vouch_money_parse(const char *text, size_t len, int64_t *fen)
         s += 3;
     }
 
+    if (!sign)
+        s_skip_currency(&s, e); /* -¥1.00 as well as ¥-1.00 */
     int64_t v;
     if (s_parse_unsigned(s, e, &v) != 0)
         return -1;

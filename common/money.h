@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 /* Parse an amount cell into fen. Accepts "1,234.56", "1234.5", "-12.00", "(12.00)"
- * (negative), "+3", leading/trailing spaces, full-width digits already NFKC'd by the
+ * (negative), "+3", a yuan sign before the digits ("¥1,234.56", "-￥12"),
+ * leading/trailing spaces, full-width digits already NFKC'd by the
  * caller, and blank (= 0). Refuses more than two decimals, misplaced commas are
  * tolerated only as thousands separators before the point, anything that is not a
  * number, and values beyond +-9e16 fen. Returns 0, or -1 when it is not an amount. */

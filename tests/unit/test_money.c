@@ -56,6 +56,18 @@ static void test_parse_negative(void **state)
     assert_int_equal(s_parse_ok("-0.00"), 0);
 }
 
+static void test_parse_yuan_sign(void **state)
+{
+    (void)state;
+    /* hand-typed sheets and some exports put the yuan sign before the digits */
+    assert_int_equal(s_parse_ok("¥100"), 10000);
+    assert_int_equal(s_parse_ok("￥1,234.50"), 123450); /* full width, if not NFKC'd */
+    assert_int_equal(s_parse_ok(" ¥ 12.00 "), 1200);
+    assert_int_equal(s_parse_ok("¥-12.00"), -1200);
+    assert_int_equal(s_parse_ok("-¥12.00"), -1200);
+    assert_int_equal(s_parse_ok("(¥12.00)"), -1200);
+}
+
 static void test_parse_blank_is_zero(void **state)
 {
     (void)state;
@@ -83,7 +95,9 @@ static void test_parse_refusals(void **state)
     s_refused(".");
     s_refused("12 34");
     s_refused("1e5");
-    s_refused("¥100");
+    s_refused("¥");
+    s_refused("¥¥100");
+    s_refused("100¥");
     s_refused("900000000000000.01"); /* past +-9e16 fen */
     s_refused("99999999999999999999999");
     /* the limit itself is an amount */
@@ -173,10 +187,11 @@ static void test_from_double(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_export_cells),   cmocka_unit_test(test_parse_negative),
-        cmocka_unit_test(test_parse_blank_is_zero),  cmocka_unit_test(test_parse_refusals),
-        cmocka_unit_test(test_parse_length_bounded), cmocka_unit_test(test_format),
-        cmocka_unit_test(test_round_trip),           cmocka_unit_test(test_from_double),
+        cmocka_unit_test(test_parse_yuan_sign), cmocka_unit_test(test_parse_export_cells),
+        cmocka_unit_test(test_parse_negative),  cmocka_unit_test(test_parse_blank_is_zero),
+        cmocka_unit_test(test_parse_refusals),  cmocka_unit_test(test_parse_length_bounded),
+        cmocka_unit_test(test_format),          cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_from_double),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
