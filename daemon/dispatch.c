@@ -362,7 +362,9 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
     if (!r)
         goto db_fail;
     if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 2), "done") == 0) {
-        /* unknown, or answered before (a duplicate delivery): nothing to do */
+        /* unknown, or answered before (a duplicate delivery, or a late
+         * answer to a batch another worker did): nothing to do */
+        vouch_info("batch %lld/%lld answered again (by %s): ignored", ledger_id, batch_no, worker);
         PQclear(r);
         vouch_db_cmd(c, &err, "ROLLBACK", 0, NULL);
         free(text);

@@ -3,10 +3,12 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "alloc.h"
@@ -155,6 +157,39 @@ static const vouch_policy_t *s_policy(vouch_worker_t *self, const char *version,
     return NULL;
 }
 
+#ifdef VOUCH_FAULTS
+/* The fault tests' worker (tests/fault, never installed): VOUCH_FAULT=twice
+ * answers every batch twice, VOUCH_FAULT=late:SECONDS:COUNT answers its first
+ * COUNT batches SECONDS late, later than vouchd's dispatch_timeout. */
+static void s_fault_before_send(void)
+{
+    static int late;
+    unsigned seconds = 0;
+    int count = 0;
+    const char *f = getenv("VOUCH_FAULT");
+    if (f && sscanf(f, "late:%u:%d", &seconds, &count) == 2 && late < count) {
+        late++;
+        vouch_info("fault: answering %u s late (%d of %d)", seconds, late, count);
+        sleep(seconds);
+    }
+}
+
+static bool s_fault_twice(void)
+{
+    const char *f = getenv("VOUCH_FAULT");
+    return f && strcmp(f, "twice") == 0;
+}
+#else
+static void s_fault_before_send(void)
+{
+}
+
+static bool s_fault_twice(void)
+{
+    return false;
+}
+#endif
+
 static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
 {
     long long ledger_id, batch_no;
@@ -208,11 +243,14 @@ static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
         json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "type", "findings", "ledger_id",
                   (json_int_t)ledger_id, "batch_no", (json_int_t)batch_no, "policy", version,
                   "worker", self->id, "count", (json_int_t)json_array_size(findings));
+    s_fault_before_send();
     if (vouch_wire_send(self->push, NULL, 0, h, text, strlen(text), 0) != 0)
         vouch_warn("cannot send findings of batch %lld/%lld: %s", ledger_id, batch_no,
                    zmq_strerror(zmq_errno()));
     else
         self->batches++;
+    if (s_fault_twice())
+        vouch_wire_send(self->push, NULL, 0, h, text, strlen(text), 0);
     vouch_debug("batch %lld/%lld: %zu lines, %zu findings", ledger_id, batch_no, n,
                 json_array_size(findings));
     json_decref(h);

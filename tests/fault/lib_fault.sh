@@ -1,0 +1,108 @@
+# lib_fault.sh: what the fault tests share. Each test stores a clean
+# reference ledger of 100,000 lines under one unit, then the same lines under
+# another unit while something fails, and asserts that the database ends the
+# same for both: same lines, same findings, nothing twice, every batch done.
+. "$VOUCH_SOURCE/tests/integration/lib.sh"
+: "${VOUCH_FAULTY_WORKER:?run through ctest, which sets VOUCH_FAULTY_WORKER}"
+seed=$fixtures/seed-case/ledger-2022.csv
+work=$state/work
+mkdir -p "$work"
+copies=${FAULT_COPIES:-500} # 500 copies of the seed's 200 lines: 100,000 lines
+
+# conf SETTING...: a vouch.conf for the test before the stack first starts;
+# a short dispatch_timeout so a lost batch is sent again within seconds
+conf() {
+    {
+        echo "policy_file = $VOUCH_SOURCE/deploy/policy/cn-default.json"
+        echo "sql_dir = $VOUCH_SOURCE/sql"
+        echo "dispatch_timeout = 3"
+        echo "max_attempts = 20"
+        for s in "$@"; do echo "$s"; done
+    } >"$state/vouch.conf"
+}
+
+# ledger UNIT FILE [COPIES]: the seed ledger COPIES times under UNIT, the
+# voucher numbers of copy k moved up by 100*k so that every voucher is its own
+ledger() {
+    U="$1" N="${3:-$copies}" perl -Mutf8 -MEncode -CSD -e '
+        my $unit = decode_utf8($ENV{U});
+        my $header = <STDIN>;
+        my @body = <STDIN>;
+        print $header;
+        for my $k (0 .. $ENV{N} - 1) {
+            for (@body) {
+                my $l = $_;
+                $l =~ s/^永州市人力资源和社会保障局,/$unit,/;
+                $l =~ s/,记-(\d+),/",记-" . ($1 + 100 * $k) . ","/e;
+                print $l;
+            }
+        }' <"$seed" >"$2"
+}
+
+# dump UNIT: what the database holds of UNIT, the unit's own name left out:
+# ledgers; lines (count, totals, a digest of every line's key and content);
+# findings (count, a digest of every finding's line, rule, amount and
+# severity); findings or lines stored twice; batches not done
+dump() {
+    local u=${1//\'/\'\'}
+    sql "SELECT 'ledgers', count(*), sum(l.lines) FROM ledgers l JOIN orgs o USING (org_id) WHERE o.name = '$u'"
+    sql "SELECT 'lines', count(*), sum(x.debit), sum(x.credit),
+                md5(string_agg(concat_ws('|', x.fiscal_year, x.period, x.voucher_word, x.voucher_no,
+                                         x.line_no, x.debit, x.credit, x.summary, x.account_code),
+                               ',' ORDER BY x.fiscal_year, x.period, x.voucher_word, x.voucher_no, x.line_no))
+         FROM lines x JOIN orgs o USING (org_id) WHERE o.name = '$u'"
+    sql "SELECT 'findings', count(*),
+                md5(string_agg(concat_ws('|', f.rule, x.fiscal_year, x.period, x.voucher_word,
+                                         x.voucher_no, x.line_no, f.amount, f.severity),
+                               ',' ORDER BY f.rule, x.fiscal_year, x.period, x.voucher_word, x.voucher_no, x.line_no))
+         FROM findings f JOIN lines x USING (ledger_id, seq, org_id, fiscal_year, period)
+         JOIN orgs o ON o.org_id = f.org_id WHERE o.name = '$u'"
+    sql "SELECT 'twice', (SELECT count(*) - count(DISTINCT (f.ledger_id, f.seq, f.rule)) FROM findings f
+                          JOIN orgs o USING (org_id) WHERE o.name = '$u'),
+                         (SELECT count(*) - count(DISTINCT (x.fiscal_year, x.period, x.voucher_word, x.voucher_no, x.line_no))
+                          FROM lines x JOIN orgs o USING (org_id) WHERE o.name = '$u')"
+    sql "SELECT 'not done', count(*) FROM batches b JOIN orgs o USING (org_id)
+         WHERE o.name = '$u' AND b.state <> 'done'"
+}
+
+# reference: the clean run, stored and analysed before any fault
+reference() {
+    ledger 参照单位 "$work/reference.csv"
+    ctl ingest --wait --timeout 300 "$work/reference.csv" >/dev/null
+    dump 参照单位 >"$work/reference.dump"
+    grep -q '^lines|100000|' "$work/reference.dump" || [ "$copies" -ne 500 ] ||
+        fail "the reference holds $(grep '^lines' "$work/reference.dump")"
+    ok "reference: $(sed -n 's/^lines|\([0-9]*\)|.*/\1/p' "$work/reference.dump") lines, $(sed -n 's/^findings|\([0-9]*\)|.*/\1/p' "$work/reference.dump") findings"
+}
+
+# settle UNIT CLEARED: wait until UNIT's ledger is analysed (every batch
+# done), at most 60 s after CLEARED (the $SECONDS at which the fault cleared);
+# then it must equal the reference
+settle() {
+    local u=$1 cleared=${2:-$SECONDS}
+    local deadline=$((cleared + 60))
+    while [ $SECONDS -lt $deadline ]; do
+        if [ "$(sql "SELECT count(*) FROM ledgers l JOIN orgs o USING (org_id)
+                     WHERE o.name = '$u' AND l.analysed_at IS NOT NULL" 2>/dev/null)" = 1 ]; then
+            break
+        fi
+        sleep 0.5
+    done
+    dump "$u" >"$work/$u.dump"
+    if ! diff -u "$work/reference.dump" "$work/$u.dump"; then
+        fail "$u differs from the clean run $((SECONDS - cleared)) s after the fault cleared"
+    fi
+    ok "$u equals the clean run $((SECONDS - cleared)) s after the fault cleared: same lines, same findings, none twice, every batch done"
+}
+
+# wait_for WHAT SQL: until the query says something other than 0 (20 s at most)
+wait_for() {
+    local deadline=$((SECONDS + 20))
+    while [ $SECONDS -lt $deadline ]; do
+        [ "$(sql "$2" 2>/dev/null || echo 0)" != 0 ] && return 0
+        sleep 0.05
+    done
+    fail "waited 20 s for $1"
+}
+
+pid_of() { cat "$state/run/$1.pid"; }
