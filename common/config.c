@@ -44,6 +44,7 @@ static const s_setting_t s_settings[] = {
     S(max_inflight, S_INT, "8", true, "batches dispatched and not yet answered"),
     S(dispatch_timeout, S_INT, "60", true, "seconds before an unanswered batch is sent again"),
     S(max_attempts, S_INT, "5", true, "dispatches before an unanswered batch is parked as failed"),
+    S(drain_timeout, S_INT, "10", true, "seconds SIGTERM waits for the batches out before exiting"),
     S(workers, S_INT, "2", false, "workers deploy/stack.sh starts"),
     S(max_file_bytes, S_LONG, "1073741824", true, "largest file accepted, in bytes"),
     S(max_lines, S_LONG, "0", true, "most lines in one file (0: no limit)"),

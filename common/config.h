@@ -23,6 +23,7 @@ typedef struct {
     int max_inflight;     /* batches dispatched and not yet answered */
     int dispatch_timeout; /* seconds before an unanswered batch is sent again */
     int max_attempts;     /* dispatches before an unanswered batch is parked as failed */
+    int drain_timeout;    /* seconds SIGTERM waits for the batches out */
     int workers;          /* how many workers deploy/stack.sh starts */
     long max_file_bytes;  /* a larger upload is refused */
     long max_lines;       /* 0 = no limit */

@@ -245,6 +245,28 @@ int vouch_dispatch_tick(vouch_server_t *self)
     return sent;
 }
 
+int vouch_dispatch_outstanding(vouch_server_t *self)
+{
+    if (!self->db_up)
+        return -1;
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", self->cfg->dispatch_timeout);
+    const char *p[] = {timeout};
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    PGresult *r = vouch_db_exec(self->conn, &err,
+                                "SELECT count(*) FROM batches WHERE state = 'dispatched'"
+                                " AND dispatched_at >= now() - $1 * interval '1 second'",
+                                1, p);
+    if (!r) {
+        vouch_server_db_failed(self, err.text);
+        return -1;
+    }
+    int n = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n;
+}
+
 int vouch_dispatch_recover(vouch_server_t *self)
 {
     vouch_error_t err;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 
 static volatile sig_atomic_t s_signals;
@@ -123,6 +124,7 @@ int main(int argc, char **argv)
     }
     vouch_info("serving %s (policy %s, profile %s)", cfg->control_endpoint, server->policy_version,
                server->policy_profile);
+    vouch_notify_ready("serving");
     int rc = vouch_server_run(server, &s_stop, &s_reload);
     vouch_info("stopping");
     vouch_server_destroy(&server);

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "file.h"
 #include "log.h"
+#include "notify.h"
 #include "policy.h"
 #include "spool.h"
 
@@ -45,8 +46,10 @@ void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
 
 void vouch_server_db_failed(vouch_server_t *self, const char *why)
 {
-    if (self->db_up)
+    if (self->db_up) {
         vouch_server_note_error(self, "database: %s", why);
+        vouch_notify_status("database down: %.200s", why);
+    }
     snprintf(self->db_error, sizeof self->db_error, "%s", why);
     if (self->conn && vouch_db_lost(self->conn)) {
         PQfinish(self->conn);
@@ -94,6 +97,7 @@ static void s_db_tick(vouch_server_t *self)
     self->db_up = true;
     self->db_error[0] = '\0';
     vouch_info("database connected");
+    vouch_notify_status("serving; database up");
     if (!self->recovered && vouch_dispatch_recover(self) == 0)
         self->recovered = true;
 }
@@ -154,10 +158,44 @@ static void s_drain(vouch_server_t *self, void *socket, bool router, int max,
     }
 }
 
+/* After SIGTERM: true while batches are out and the drain deadline has not
+ * passed. No new file is taken and no batch sent meanwhile; answers are
+ * stored as they come. What is still out at the deadline is sent again at
+ * the next start (vouch_dispatch_recover). */
+static bool s_draining(vouch_server_t *self, int64_t until)
+{
+    int out = vouch_dispatch_outstanding(self);
+    if (out > 0 && vouch_server_now_ms() < until)
+        return true;
+    if (out > 0)
+        vouch_info("%d batches still out at the drain deadline: sent again at the next start", out);
+    return false;
+}
+
+static void s_stop_storer(vouch_server_t *self)
+{
+    json_t *stop = vouch_wire_header("stop");
+    vouch_wire_send(self->storer_pipe, NULL, 0, stop, NULL, 0, 0);
+    json_decref(stop);
+}
+
 int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *reload)
 {
-    int64_t last_dispatch = 0;
-    while (!*stop) {
+    int64_t last_dispatch = 0, drain_until = 0;
+    for (;;) {
+        if (*stop && !drain_until) {
+            /* the storer finishes the file it holds and takes no other */
+            s_stop_storer(self);
+            drain_until = vouch_server_now_ms() + (int64_t)self->cfg->drain_timeout * 1000;
+            vouch_info("stopping: storing no new file, waiting up to %d s for the batches out",
+                       self->cfg->drain_timeout);
+            vouch_notify_stopping("draining the batches out");
+        }
+        if (drain_until && vouch_server_now_ms() - last_dispatch >= 200) {
+            last_dispatch = vouch_server_now_ms();
+            if (!s_draining(self, drain_until))
+                break;
+        }
         if (*reload) {
             *reload = 0;
             /* batches already out keep the version they name; new ones take the new one */
@@ -174,6 +212,7 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
                                         vouch_error_format(&err, text, sizeof text));
             }
         }
+        vouch_notify_watchdog();
         zmq_pollitem_t items[] = {
             {self->control, 0, ZMQ_POLLIN, 0},
             {self->results, 0, ZMQ_POLLIN, 0},
@@ -191,7 +230,7 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
             s_drain(self, self->results, false, 64, vouch_dispatch_findings, "results");
         int64_t now = vouch_server_now_ms();
         /* dispatch whenever something came back (room freed up), else a few times a second */
-        if (items[1].revents || items[2].revents || now - last_dispatch >= 200) {
+        if (!drain_until && (items[1].revents || items[2].revents || now - last_dispatch >= 200)) {
             vouch_dispatch_tick(self);
             last_dispatch = now;
             vouch_control_expire_uploads(self);
@@ -312,9 +351,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
         return;
     vouch_server_t *self = *self_p;
     if (self->storer) {
-        json_t *stop = vouch_wire_header("stop");
-        vouch_wire_send(self->storer_pipe, NULL, 0, stop, NULL, 0, 0);
-        json_decref(stop);
+        s_stop_storer(self);
         vouch_storer_destroy(&self->storer);
     }
     for (int i = 0; i < VOUCH_MAX_UPLOADS; i++)

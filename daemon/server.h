@@ -121,5 +121,7 @@ int vouch_dispatch_tick(vouch_server_t *self);
 void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg);
 /* After a (re)start, every batch not done is pending again. */
 int vouch_dispatch_recover(vouch_server_t *self);
+/* Batches out and not yet late; -1 when the database cannot say. */
+int vouch_dispatch_outstanding(vouch_server_t *self);
 
 #endif

@@ -6,7 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(build-essential cmake pkg-config libzmq3-dev libpq-dev libcsv-dev libjansson-dev
-          libcmocka-dev libutf8proc-dev libssl-dev libzip-dev libexpat1-dev libfreexl-dev
+          libcmocka-dev libutf8proc-dev libssl-dev libzip-dev libexpat1-dev libfreexl-dev libsystemd-dev
           libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl postgresql postgresql-contrib
           acl jq)
 missing=()

@@ -101,7 +101,11 @@ stop() {  # stop PIDFILE: SIGTERM, wait, then SIGKILL
     alive "$pidfile" || { rm -f "$pidfile"; return 0; }
     local pid; pid=$(cat "$pidfile")
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # gone, or a zombie (exited; whoever started it may not be there to reap it)
+    for _ in $(seq 1 100); do
+        grep -qs '^State:[[:space:]]*[^Z[:space:]]' "/proc/$pid/status" || break
+        sleep 0.1
+    done
     kill -KILL "$pid" 2>/dev/null || true
     rm -f "$pidfile"
 }

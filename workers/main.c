@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "notify.h"
 #include "worker.h"
 
 static volatile sig_atomic_t s_signals;
@@ -110,6 +111,7 @@ int main(int argc, char **argv)
         return 1;
     }
     vouch_info("worker %s ready", id);
+    vouch_notify_ready("waiting for batches");
     int rc = vouch_worker_run(worker, &s_stop);
     vouch_info("stopping");
     vouch_worker_destroy(&worker);

@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "log.h"
+#include "notify.h"
 #include "policy.h"
 #include "rules.h"
 #include "wire.h"
@@ -264,6 +265,7 @@ int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
 {
     s_heartbeat(self);
     while (!*stop) {
+        vouch_notify_watchdog();
         zmq_pollitem_t items[] = {
             {self->pull, 0, ZMQ_POLLIN, 0},
             {self->control, 0, ZMQ_POLLIN, 0},

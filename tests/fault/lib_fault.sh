@@ -106,3 +106,6 @@ wait_for() {
 }
 
 pid_of() { cat "$state/run/$1.pid"; }
+# running PID: the process exists and has not exited (a zombie has: its
+# parent, the shell that started it, is gone and nobody may reap it soon)
+running() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
