@@ -102,6 +102,11 @@ static const char *const s_retro_vars[] = {"subject",       "subject_en",  "busi
 static const char *const s_stale_variants[] = {"default", NULL};
 static const char *const s_stale_vars[] = {
     "dates", "dates_en", "voucher_date", "stale_days", "code", "code_name", NULL};
+static const char *const s_missing_variants[] = {"default", "no_attachments", "unsigned", "undated",
+                                                 NULL};
+static const char *const s_missing_vars[] = {
+    "accounts", "accounts_en", "problems", "problems_en", "attachments",
+    "document", "document_en", "code",     "code_name",   NULL};
 
 static const struct {
     const char *id;
@@ -113,6 +118,7 @@ static const struct {
     {"PROCUREMENT_BYPASS", {s_proc_variants, s_proc_vars}},
     {"RETROACTIVE_APPROVAL", {s_retro_variants, s_retro_vars}},
     {"STALE_DOCUMENT", {s_stale_variants, s_stale_vars}},
+    {"MISSING_DOCUMENT", {s_missing_variants, s_missing_vars}},
 };
 
 static const s_schema_t *s_schema(const char *id)
@@ -934,6 +940,7 @@ static int s_parse_rule(s_load_t *ld, const json_t *rule, const char *id, vouch_
     static const char *const payee_keys[] = {"ignore_chars", NULL};
     static const char *const retro_keys[] = {"codes", "contract_needs_approval", NULL};
     static const char *const stale_keys[] = {"document_kinds", NULL};
+    static const char *const missing_keys[] = {"signed_document_kinds", NULL};
     vouch_policy_t *self = ld->self;
     char path[128];
     snprintf(path, sizeof path, "rules.%s", id);
@@ -976,6 +983,8 @@ static int s_parse_rule(s_load_t *ld, const json_t *rule, const char *id, vouch_
         extra = retro_keys;
     else if (strcmp(id, "STALE_DOCUMENT") == 0)
         extra = stale_keys;
+    else if (strcmp(id, "MISSING_DOCUMENT") == 0)
+        extra = missing_keys;
     if (s_check_keys(ld, rule, path, base_keys, extra) < 0 ||
         s_parse_messages(ld, rule, id, schema) < 0)
         return -1;
@@ -995,6 +1004,9 @@ static int s_parse_rule(s_load_t *ld, const json_t *rule, const char *id, vouch_
     if (strcmp(id, "STALE_DOCUMENT") == 0)
         return s_words_key(ld, rule, path, "document_kinds",
                            &self->words[VOUCH_POLICY_STALE_KINDS]);
+    if (strcmp(id, "MISSING_DOCUMENT") == 0)
+        return s_words_key(ld, rule, path, "signed_document_kinds",
+                           &self->words[VOUCH_POLICY_SIGNED_KINDS]);
     return 0;
 }
 

@@ -90,6 +90,7 @@ typedef enum {
     VOUCH_POLICY_EMALL_CHANNELS, /* procurement.emall_channels */
     VOUCH_POLICY_NAME_IGNORE,    /* PAYEE_MISMATCH.ignore_chars */
     VOUCH_POLICY_STALE_KINDS,    /* STALE_DOCUMENT.document_kinds */
+    VOUCH_POLICY_SIGNED_KINDS,   /* MISSING_DOCUMENT.signed_document_kinds */
     VOUCH_POLICY_WORDS_COUNT
 } vouch_policy_words_id_t;
 

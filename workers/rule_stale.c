@@ -15,41 +15,28 @@ typedef struct {
     const char *source; /* "document_dates", or a JSON document's kind */
 } s_doc_t;
 
-/* The voucher's JSON documents (VOUCH_T_DOCUMENTS on one of its lines) of
- * the kinds the policy lists (发票, 送货单, 收据, 差旅票据, 单据): other kinds
- * (合同, 审批单, 验收单...) never count. Adds up to max to out and their count
- * to *added; returns the parsed documents (a new reference the caller
- * releases once done with out, whose sources point into it), or NULL. */
-static json_t *s_voucher_documents(vouch_rules_run_t *run, const vouch_rules_voucher_t *v,
-                                   s_doc_t *out, size_t max, size_t *added)
+/* The voucher's JSON documents of the kinds the policy lists (发票, 送货单,
+ * 收据, 差旅票据, 单据): other kinds (合同, 审批单, 验收单...) never count. Adds
+ * up to max to out and returns how many; their sources point into
+ * v->documents, which outlives the rule's call. */
+static size_t s_voucher_documents(vouch_rules_run_t *run, const vouch_rules_voucher_t *v,
+                                  s_doc_t *out, size_t max)
 {
-    *added = 0;
-    const char *text = NULL;
-    for (size_t i = 0; i < v->n && !text; i++)
-        if (v->lines[i].line->text[VOUCH_T_DOCUMENTS][0])
-            text = v->lines[i].line->text[VOUCH_T_DOCUMENTS];
-    if (!text)
-        return NULL;
-    json_t *docs = json_loads(text, 0, NULL);
-    if (!json_is_array(docs)) {
-        json_decref(docs);
-        return NULL;
-    }
     const vouch_policy_words_t *kinds = vouch_policy_words(run->policy, VOUCH_POLICY_STALE_KINDS);
-    size_t i;
+    size_t added = 0, i;
     json_t *d;
-    json_array_foreach(docs, i, d)
+    json_array_foreach(v->documents, i, d)
     {
-        const char *kind = json_string_value(json_object_get(d, "kind"));
-        const char *date = json_string_value(json_object_get(d, "date"));
+        const char *kind = vouch_rules_doc_text(d, "kind");
+        const char *date = vouch_rules_doc_text(d, "date");
         int32_t days;
-        if (*added >= max || !kind || !date ||
+        if (added >= max || !date[0] ||
             vouch_policy_words_find(kinds, vouch_rules_fold_into(run, VOUCH_RULES_F2, kind)) < 0 ||
             vouch_date_parse(date, strlen(date), &days) != 0 || days == VOUCH_DATE_NONE)
             continue;
-        out[(*added)++] = (s_doc_t){days, kind};
+        out[added++] = (s_doc_t){days, kind};
     }
-    return docs;
+    return added;
 }
 
 void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
@@ -69,13 +56,9 @@ void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_
             for (int i = 0; i < n; i++)
                 docs[ndocs++] = (s_doc_t){dates[i], "document_dates"};
     }
-    size_t added;
-    json_t *parsed = s_voucher_documents(run, v, docs + ndocs, S_MAX_DATES - ndocs, &added);
-    ndocs += added;
-    if (ndocs == 0 || ln->voucher_date == VOUCH_DATE_NONE) {
-        json_decref(parsed);
+    ndocs += s_voucher_documents(run, v, docs + ndocs, S_MAX_DATES - ndocs);
+    if (ndocs == 0 || ln->voucher_date == VOUCH_DATE_NONE)
         return;
-    }
 
     int stale_days = vouch_policy_stale_days(run->policy);
     json_t *stale = NULL;
@@ -98,7 +81,6 @@ void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_
         json_array_append_new(stale, json_pack("{s:s, s:i, s:s}", "date", d, "days_before",
                                                (int)before, "source", docs[i].source));
     }
-    json_decref(parsed); /* the sources are copied into stale by now */
     if (!stale)
         return;
 

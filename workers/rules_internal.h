@@ -18,10 +18,12 @@
 /* A line of the batch as the engine classified it. */
 typedef struct {
     const vouch_line_t *line; /* borrowed from the batch */
+    char account[24];         /* the account code's digits, "" when none */
     char econ[24];            /* the economic code's digits, "" when none */
     bool expense;             /* debit > 0 on an expense account, with an economic code */
     bool budget;              /* an expense line of the budget book (7xxx) */
-    bool read;                /* the rules read it: an expense line that is not a twin */
+    bool read;                /* the rules read it (see s_prepare_voucher in rules.c) */
+    bool pays_out;            /* credit > 0 to a payment account (1001, 1002, 1011, 4001, 8001) */
 } vouch_rules_line_t;
 
 /* A voucher: a contiguous run of lines with the same org, year, period, word
@@ -29,8 +31,9 @@ typedef struct {
 typedef struct {
     vouch_rules_line_t *lines; /* into the run's array */
     size_t n;
-    bool pays_out;       /* credits a cash, bank, zero-balance or treasury account */
+    bool pays_out;       /* one of its lines pays out */
     int32_t attachments; /* the largest count its lines carry, or VOUCH_ATTACH_UNKNOWN */
+    json_t *documents;   /* its JSON documents[] (an array, borrowed), NULL when none */
 } vouch_rules_voucher_t;
 
 /* Fold slots: each names the buffer a rule folds one field into, so two
@@ -102,6 +105,10 @@ json_t *vouch_rules_money_json(int64_t fen);
 json_t *vouch_rules_date_json(int32_t days);
 json_t *vouch_rules_codes_json(const vouch_policy_codes_t *codes);
 
+/* A JSON document's field as text (borrowed), "" when absent, null or not a
+ * string: kind, number, date. */
+const char *vouch_rules_doc_text(const json_t *doc, const char *key);
+
 /* The rules (rule_*.c). */
 vouch_rules_fn vouch_rules_misclass_expense;
 vouch_rules_fn vouch_rules_indicator_mismatch;
@@ -109,5 +116,6 @@ vouch_rules_fn vouch_rules_payee_mismatch;
 vouch_rules_fn vouch_rules_procurement_bypass;
 vouch_rules_fn vouch_rules_retroactive_approval;
 vouch_rules_fn vouch_rules_stale_document;
+vouch_rules_fn vouch_rules_missing_document;
 
 #endif

@@ -23,6 +23,10 @@ if [ "$want" != "$got" ]; then
     fail "findings differ from expected.json"
 fi
 ok "the 21 findings of expected.json, and nothing else"
+# MISSING_DOCUMENT runs on the CSV (附件数 and credits are there) and finds
+# nothing: every payment voucher has attachments, and a CSV has no documents
+expect_eq "MISSING_DOCUMENT runs on the CSV" runs "$(ctl show --format json --ledger "$ledger" | jq -r '.coverage[] | select(.rule == "MISSING_DOCUMENT") | .status')"
+expect_eq "MISSING_DOCUMENT finds nothing in the CSV" 0 "$(jq '[.[] | select(.rule == "MISSING_DOCUMENT")] | length' "$state/flags.json")"
 
 # what an auditor reads: amounts as yuan strings, messages in both languages, evidence
 f=$(jq -c '.[] | select(.voucher == "记-23" and .rule == "MISCLASS_EXPENSE")' "$state/flags.json")

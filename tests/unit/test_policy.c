@@ -106,6 +106,11 @@ static void test_default_loads(void **state)
     assert_string_equal(vouch_policy_rule(p, "MISCLASS_EXPENSE")->severity, "medium");
     assert_string_equal(vouch_policy_rule(p, "PAYEE_MISMATCH")->severity, "high");
     assert_string_equal(vouch_policy_rule(p, "STALE_DOCUMENT")->severity, "low");
+    assert_string_equal(vouch_policy_rule(p, "MISSING_DOCUMENT")->severity, "medium");
+    const vouch_policy_words_t *signed_kinds = vouch_policy_words(p, VOUCH_POLICY_SIGNED_KINDS);
+    assert_int_equal(signed_kinds->n, 2);
+    assert_true(vouch_policy_words_find(signed_kinds, "合同") >= 0);
+    assert_true(vouch_policy_words_find(signed_kinds, "验收单") >= 0);
     /* rules that run elsewhere are data too */
     assert_non_null(vouch_policy_rule(p, "SPLIT_PURCHASE"));
     assert_null(vouch_policy_rule(p, "NO_SUCH_RULE"));
