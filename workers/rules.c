@@ -213,7 +213,9 @@ static bool s_is_space(utf8proc_int32_t c)
            cat == UTF8PROC_CATEGORY_ZP;
 }
 
-const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
+/* vouch_rules_fold, or with keep_space each run of white space as one ' '
+ * (where white space separates, as between two numbers). */
+static const char *s_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s, bool keep_space)
 {
     const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
     size_t slen = strlen(s);
@@ -229,6 +231,8 @@ const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
         for (size_t i = 0; i < slen; i++)
             if (!s_is_space((unsigned char)s[i]))
                 out->data[out->len++] = s[i];
+            else if (keep_space && out->len && out->data[out->len - 1] != ' ')
+                out->data[out->len++] = ' ';
         out->data[out->len] = '\0';
         return out->data;
     }
@@ -254,8 +258,11 @@ const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
     if (n < 0)
         return NULL;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
-        if (s_is_space(cp[i]))
+        if (s_is_space(cp[i])) {
+            if (keep_space && out->len && out->data[out->len - 1] != ' ')
+                vouch_buf_putc(out, ' ');
             continue;
+        }
         vouch_buf_reserve(out, 4);
         out->len += (size_t)utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)out->data + out->len);
         out->data[out->len] = '\0';
@@ -263,9 +270,20 @@ const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
     return out->data;
 }
 
+const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
+{
+    return s_fold(out, cps, s, false);
+}
+
 const char *vouch_rules_fold_into(vouch_rules_run_t *run, int slot, const char *s)
 {
-    const char *f = vouch_rules_fold(&run->fold[slot], &run->cps, s ? s : "");
+    const char *f = s_fold(&run->fold[slot], &run->cps, s ? s : "", false);
+    return f ? f : "";
+}
+
+const char *vouch_rules_fold_spaced_into(vouch_rules_run_t *run, int slot, const char *s)
+{
+    const char *f = s_fold(&run->fold[slot], &run->cps, s ? s : "", true);
     return f ? f : "";
 }
 
@@ -322,7 +340,7 @@ void vouch_rules_emit(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
 
 const char *vouch_rules_code_name(const vouch_rules_run_t *run, const char *code)
 {
-    const char *name = vouch_policy_econ_name(run->policy, code);
+    const char *name = vouch_policy_econ_name(run->econ, code);
     return name ? name : "";
 }
 
@@ -509,6 +527,8 @@ int vouch_rules_run(const vouch_policy_t *policy, const vouch_batch_view_t *batc
             end++;
         vouch_rules_voucher_t v = {.lines = &lines[first], .n = end - first};
         s_prepare_voucher(policy, &v);
+        /* a voucher is one fiscal year: the table of that year names its codes */
+        run.econ = vouch_policy_econ(policy, batch->lines[first].fiscal_year);
         for (size_t i = 0; i < v.n; i++) {
             if (!v.lines[i].read)
                 continue;

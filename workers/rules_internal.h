@@ -44,8 +44,9 @@ enum { VOUCH_RULES_F0, VOUCH_RULES_F1, VOUCH_RULES_F2, VOUCH_RULES_NFOLD };
 typedef struct {
     const vouch_policy_t *policy;
     const vouch_batch_view_t *batch;
-    json_t *findings; /* borrowed */
-    int count;        /* findings added */
+    const vouch_policy_econ_t *econ; /* the classification of the voucher's fiscal year, or NULL */
+    json_t *findings;                /* borrowed */
+    int count;                       /* findings added */
 
     vouch_buf_t cps;                     /* code points while folding */
     vouch_buf_t fold[VOUCH_RULES_NFOLD]; /* folded fields */
@@ -73,6 +74,10 @@ typedef void(vouch_rules_fn)(vouch_rules_run_t *run, const vouch_policy_rule_t *
  * slot is folded into again. */
 const char *vouch_rules_fold_into(vouch_rules_run_t *run, int slot, const char *s);
 
+/* The same with each run of white space kept as one ' ': where white space
+ * separates things, as two numbers ("2022 30217" holds the code 30217). */
+const char *vouch_rules_fold_spaced_into(vouch_rules_run_t *run, int slot, const char *s);
+
 /* Template with "{name}" placeholders into out (reset first). A placeholder
  * without a value renders as empty (the policy checks names at load). */
 void vouch_rules_render(vouch_buf_t *out, const char *tmpl, const vouch_rules_var_t *vars,
@@ -84,7 +89,8 @@ void vouch_rules_emit(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
                       const vouch_rules_line_t *l, const char *variant,
                       const vouch_rules_var_t *vars, size_t nvars, json_t *evidence);
 
-/* The name of an economic code, "" when the table does not hold it. */
+/* The name of an economic code in the voucher's edition of the table, ""
+ * when it does not hold the code. */
 const char *vouch_rules_code_name(const vouch_rules_run_t *run, const char *code);
 
 /* Codes with their names, joined for people: zh "30231公务用车运行维护费、30225专用燃料费",

@@ -320,6 +320,10 @@ static void test_indicator(void **state)
     assert_int_equal(s_indicator("30215会议费指标", "30215"), 0);
     assert_int_equal(s_indicator("30215", "30217"), 1);
     assert_int_equal(s_indicator("2130201项目", "30201"), 0);
+    /* white space separates numbers: "2022 30217" holds the code 30217 (with
+     * white space removed it would be one number, naming nothing) */
+    assert_int_equal(s_indicator("2022 30217接待经费", "30217"), 0);
+    assert_int_equal(s_indicator("2022　30215", "30217"), 1);
     /* a blank indicator raises nothing */
     assert_int_equal(s_indicator("", "30217"), 0);
     assert_int_equal(s_indicator("  ", "30217"), 0);
@@ -347,6 +351,16 @@ static void test_indicator(void **state)
     assert_int_equal(json_array_size(cats), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(cats, 0), "code")),
                         "30299");
+    /* the edition of the line's fiscal year judges it */
+    assert_string_equal(s_ev(f, "econ_edition"), "2018");
+    s_reset(&b);
+    l = s_line(&b, 51, "2017-08-12", "5001", "30217", "4000.00", "");
+    l->text[VOUCH_T_INDICATOR] = "会议费";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "INDICATOR_MISMATCH", 0), 0); /* no table covers 2017 */
+    l->fiscal_year = 2018;
+    s_run(&b);
+    assert_int_equal(s_count(&b, "INDICATOR_MISMATCH", 0), 1);
     s_reset(&b);
 
     l = s_expense(&b, 52, "30217", "1995.00", "农民工专项核查招待费");
