@@ -79,3 +79,19 @@ st=$(ctl status --format json)
 expect_eq "status: workers" 2 "$(echo "$st" | jq .workers.count)"
 expect_eq "status: database" up "$(echo "$st" | jq -r .database.state)"
 expect_eq "status: nothing pending" 0 "$(echo "$st" | jq '.batches.pending // 0')"
+
+# PROCUREMENT_BYPASS judges a contract's line by the contract's in-scope lines
+# over all ledgers of the org: two monthly exports, each installment under
+# emall_floor, 110,000.00 together
+hdr="单位名称,凭证日期,凭证号,分录号,摘要,科目编码,经济分类科目,借方金额,贷方金额,采购方式,合同编号,附件数"
+printf '%s\n%s\n%s\n' "$hdr" \
+    "合同测试局,2022-01-10,记-1,1,物业费一期,5001,30209,60000.00,,,HT-2022-01,3" \
+    "合同测试局,2022-01-10,记-1,2,物业费一期,1011,,,60000.00,,,3" >"$state/contract-jan.csv"
+printf '%s\n%s\n%s\n' "$hdr" \
+    "合同测试局,2022-02-10,记-1,1,物业费二期,5001,30209,50000.00,,,HT-2022-01,3" \
+    "合同测试局,2022-02-10,记-1,2,物业费二期,1011,,,50000.00,,,3" >"$state/contract-feb.csv"
+ctl ingest --wait "$state/contract-jan.csv" >/dev/null
+ctl ingest --wait "$state/contract-feb.csv" >/dev/null
+pb=$(ctl flags --org 合同测试局 --rule PROCUREMENT_BYPASS --from 2022-02-01 --format json)
+expect_eq "the second installment is judged by the contract's total" '["记-1",1,"contract","110000.00","50000.00"]' \
+    "$(echo "$pb" | jq -c '.[0] | [.voucher, .line_no, .evidence.basis, .evidence.contract_total, .evidence.line_amount]')"
