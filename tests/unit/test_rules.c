@@ -1343,6 +1343,20 @@ static void test_stale_row(void **state)
     assert_string_equal(json_string_value(json_object_get(f, "message")),
                         "单据日期2021-12-08、2022-04-12早于凭证日期2022-12-28超过180天");
 
+    /* however many dates: all of them in the one finding */
+    vouch_buf_t many;
+    vouch_buf_init(&many);
+    for (int i = 0; i < 100; i++)
+        vouch_buf_printf(&many, "%s2021-%02d-%02d", i ? ";" : "", i % 12 + 1, i % 28 + 1);
+    l->text[VOUCH_T_DOCUMENT_DATES] = many.data;
+    l->text[VOUCH_T_DOCUMENTS] = "";
+    s_run(&b);
+    assert_int_equal(s_count(&b, "STALE_DOCUMENT", 0), 1);
+    f = s_finding(&b, "STALE_DOCUMENT", 1);
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(f, "evidence"), "stale_documents")), 100);
+    vouch_buf_free(&many);
+
     /* the number of days is policy */
     l->text[VOUCH_T_DOCUMENT_DATES] = "2022-12-20";
     l->text[VOUCH_T_DOCUMENTS] = "";
