@@ -386,6 +386,19 @@ static void test_missing_and_wrong_keys(void **state)
 
     json_decref(doc);
     doc = s_default_doc();
+    rules = json_object_get(s_default_profile(doc), "rules");
+    json_t *missing = json_object_get(rules, "MISSING_DOCUMENT");
+    json_object_set_new(missing, "signed_document_kind", json_pack("[s]", "合同"));
+    s_expect_error(doc, NULL, "unknown key rules.MISSING_DOCUMENT.signed_document_kind");
+    json_object_del(missing, "signed_document_kind");
+    json_object_set_new(missing, "signed_document_kinds", json_array());
+    s_expect_error(doc, NULL, "rules.MISSING_DOCUMENT.signed_document_kinds is empty");
+    json_object_set_new(missing, "signed_document_kinds", json_pack("[s]", "合同"));
+    json_object_del(json_object_get(missing, "messages"), "undated");
+    s_expect_error(doc, NULL, "rules.MISSING_DOCUMENT.messages.undated is missing");
+
+    json_decref(doc);
+    doc = s_default_doc();
     json_object_del(s_default_profile(doc), "econ_classification");
     s_expect_error(doc, NULL, "econ_classification is missing");
     s_expect_error(doc, "no-such-profile", "no such profile");
