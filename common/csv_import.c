@@ -1070,10 +1070,16 @@ static void s_set_header(vouch_csv_import_t *self, const s_row_t *row)
             s_blank(row->cell[i], row->len[i]) ? -1 : s_header_match(row->cell[i], &rank[i]);
         /* of two columns for one field the surer match wins (分录序号 over
          * 序号, 经济分类-代码 over 经济分类-名称), else the first; the other is
-         * kept as extra. Every column of auxiliary items is read. */
+         * kept as extra. Every column of auxiliary items is read, and every
+         * column of document dates (单据日期 and 发票日期 both: RULES.md's
+         * STALE_DOCUMENT counts every date of them). */
         int f = self->col_field[i];
         if (f < 0)
             continue;
+        if (f == VOUCH_F_DOCUMENT_DATES && self->fcol[f] >= 0) {
+            self->stats.columns_mapped++;
+            continue;
+        }
         if (f == VOUCH_F_AUXILIARY) {
             self->aux = vouch_realloc(self->aux, sizeof *self->aux * (size_t)(self->naux + 1));
             self->aux[self->naux++] = (s_aux_t){i, -1, -1, false};
@@ -1774,26 +1780,32 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
         s_earliest(self, row, norm, VOUCH_F_APPROVAL_DATE, &line.approval_date) != 0)
         goto done;
 
-    const char *docs = S_CELL(DOCUMENT_DATES);
-    if (*docs) {
+    /* the dates of every document-date column, in column order */
+    vouch_buf_t docs;
+    vouch_buf_init(&docs);
+    vouch_buf_puts(&docs, "");
+    for (int c = 0; c < row->n && c < self->ncols; c++) {
+        if (self->col_field[c] != VOUCH_F_DOCUMENT_DATES || !*norm[c])
+            continue;
         int32_t *dates = NULL;
         int n = 0;
-        if (s_parse_dates(docs, &dates, &n) != 0) {
-            s_fail_cell(self, row, S_COL(DOCUMENT_DATES), "a date");
+        if (s_parse_dates(norm[c], &dates, &n) != 0) {
+            vouch_buf_free(&docs);
+            s_fail_cell(self, row, c, "a date");
             goto done;
         }
-        vouch_buf_t b;
-        vouch_buf_init(&b);
-        vouch_buf_puts(&b, "");
         for (int i = 0; i < n; i++) {
             char ymd[16];
-            if (i)
-                vouch_buf_putc(&b, ';');
-            vouch_buf_puts(&b, vouch_date_format(dates[i], ymd));
+            if (docs.len)
+                vouch_buf_putc(&docs, ';');
+            vouch_buf_puts(&docs, vouch_date_format(dates[i], ymd));
         }
         free(dates);
-        line.text[VOUCH_T_DOCUMENT_DATES] = s_own(&owned, b.data);
     }
+    if (docs.len)
+        line.text[VOUCH_T_DOCUMENT_DATES] = s_own(&owned, docs.data);
+    else
+        vouch_buf_free(&docs);
 
     line.attachments = s_parse_attachments(S_CELL(ATTACHMENTS));
     if (line.attachments == -2) {

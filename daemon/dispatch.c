@@ -54,18 +54,33 @@ static void s_line_from_row(PGresult *r, int row, vouch_line_t *l)
 }
 
 /* The contract totals a batch's PROCUREMENT_BYPASS needs: for each contract
- * its lines touch, the in-scope financial-book debits over all the org's ledgers. */
+ * its lines touch, its in-scope lines over all the org's ledgers, each payment
+ * once as the rules read it (RULES.md): the financial-book lines, and the
+ * budget-book lines of vouchers with no financial expense line (a purchase
+ * booked to 1601 固定资产 on the financial side). */
 static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char *ledger_id,
                            const char *first, const char *last, vouch_error_t *err)
 {
-    const char *p[] = {org_id, ledger_id, first, last, self->procurement_scope};
+    const char *p[] = {org_id,
+                       ledger_id,
+                       first,
+                       last,
+                       self->procurement_scope,
+                       self->financial_expense,
+                       self->budget_expense};
     PGresult *r = vouch_db_exec(
         self->conn, err,
-        "SELECT contract_no, sum(debit) FROM lines WHERE org_id = $1 AND contract_no IN ("
+        "SELECT contract_no, sum(debit) FROM lines l WHERE org_id = $1 AND contract_no IN ("
         " SELECT contract_no FROM lines WHERE ledger_id = $2 AND seq BETWEEN $3 AND $4"
-        " AND contract_no IS NOT NULL) AND debit > 0 AND account_code LIKE '5%'"
-        " AND econ_code LIKE ANY ($5::text[]) GROUP BY contract_no",
-        5, p);
+        " AND contract_no IS NOT NULL) AND debit > 0 AND econ_code LIKE ANY ($5::text[])"
+        " AND (account_code LIKE ANY ($6::text[]) OR (account_code LIKE ANY ($7::text[])"
+        "  AND NOT EXISTS (SELECT 1 FROM lines f WHERE f.org_id = l.org_id"
+        "   AND f.fiscal_year = l.fiscal_year AND f.period = l.period"
+        "   AND f.voucher_word = l.voucher_word AND f.voucher_no = l.voucher_no"
+        "   AND f.ledger_id = l.ledger_id AND f.debit > 0 AND f.econ_code ~ '^ *[0-9]'"
+        "   AND f.account_code LIKE ANY ($6::text[]))))"
+        " GROUP BY contract_no",
+        7, p);
     if (!r)
         return NULL;
     json_t *a = json_array();

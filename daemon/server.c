@@ -239,6 +239,19 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
     return 0;
 }
 
+/* A code list of the policy as a text[] of LIKE patterns, '{"30201%",...}':
+ * codes are digits (the policy checks), matched by prefix. A new string. */
+static char *s_like_array(const vouch_policy_codes_t *codes)
+{
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    vouch_buf_putc(&b, '{');
+    for (size_t i = 0; codes && i < codes->n; i++)
+        vouch_buf_printf(&b, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
+    vouch_buf_putc(&b, '}');
+    return b.data;
+}
+
 /* Read and check the policy file; vouchd serves exactly these bytes to
  * workers, under the version their hash gives. */
 int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
@@ -253,15 +266,9 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
         free(bytes);
         return -1;
     }
-    vouch_buf_t scope;
-    vouch_buf_init(&scope);
-    vouch_buf_putc(&scope, '{');
-    const vouch_policy_codes_t *codes = vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE);
-    for (size_t i = 0; codes && i < codes->n; i++) {
-        /* codes are digits (the policy checks); the pattern is code% */
-        vouch_buf_printf(&scope, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
-    }
-    vouch_buf_putc(&scope, '}');
+    char *scope = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE));
+    char *financial = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_FINANCIAL_EXPENSE));
+    char *budget = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_BUDGET_EXPENSE));
     if (self->policy_bytes && strcmp(self->policy_version, vouch_policy_version(policy)) != 0) {
         free(self->previous_bytes);
         self->previous_bytes = self->policy_bytes;
@@ -271,11 +278,15 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
         free(self->policy_bytes);
     free(self->policy_profile);
     free(self->procurement_scope);
+    free(self->financial_expense);
+    free(self->budget_expense);
     self->policy_bytes = bytes;
     self->policy_len = len;
     snprintf(self->policy_version, sizeof self->policy_version, "%s", vouch_policy_version(policy));
     self->policy_profile = vouch_strdup(vouch_policy_profile(policy));
-    self->procurement_scope = scope.data;
+    self->procurement_scope = scope;
+    self->financial_expense = financial;
+    self->budget_expense = budget;
     vouch_policy_destroy(&policy);
     return 0;
 }
@@ -378,6 +389,8 @@ void vouch_server_destroy(vouch_server_t **self_p)
     free(self->previous_bytes);
     free(self->policy_profile);
     free(self->procurement_scope);
+    free(self->financial_expense);
+    free(self->budget_expense);
     free(self);
     *self_p = NULL;
 }

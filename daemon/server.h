@@ -76,6 +76,8 @@ typedef struct {
     char policy_version[17];
     char *policy_profile;
     char *procurement_scope; /* '{30201%,...}' for the contract totals query */
+    char *financial_expense; /* '{5%}': the accounts of the lines rules read first */
+    char *budget_expense;    /* '{7%}': read where a voucher has no financial one */
     /* the version before the last reload, still served to workers that hold
      * a batch dispatched under it */
     char *previous_bytes;

@@ -24,6 +24,18 @@ typedef struct {
     const char *name; /* 公务接待费, as written */
 } s_econ_t;
 
+struct vouch_policy_econ_t {
+    const char *key;   /* the edition's key in the policy: "2018" */
+    const char *title; /* 部门预算支出经济分类科目... */
+    int year_from;     /* 0: no bound */
+    int year_to;
+    s_econ_t *codes; /* sorted by code */
+    size_t ncodes;
+    vouch_policy_term_t *terms;
+    size_t nterms;
+    vouch_policy_words_t indicator_words;
+};
+
 typedef struct {
     const char *const *variants; /* messages the rule needs, each {zh, en} */
     const char *const *vars;     /* placeholders the rule fills in */
@@ -55,11 +67,8 @@ struct vouch_policy_t {
     int max_person_name;
     bool contract_needs_approval;
 
-    s_econ_t *econ; /* sorted by code */
-    size_t necon;
-    vouch_policy_term_t *terms;
-    size_t nterms;
-    vouch_policy_words_t indicator_words;
+    vouch_policy_econ_t *editions; /* the economic classification, by fiscal years */
+    size_t neditions;
 
     vouch_policy_codes_t codes[VOUCH_POLICY_CODES_COUNT];
     vouch_policy_words_t words[VOUCH_POLICY_WORDS_COUNT];
@@ -102,6 +111,11 @@ static const char *const s_retro_vars[] = {"subject",       "subject_en",  "busi
 static const char *const s_stale_variants[] = {"default", NULL};
 static const char *const s_stale_vars[] = {
     "dates", "dates_en", "voucher_date", "stale_days", "code", "code_name", NULL};
+static const char *const s_missing_variants[] = {"default", "no_attachments", "unsigned", "undated",
+                                                 NULL};
+static const char *const s_missing_vars[] = {
+    "accounts", "accounts_en", "problems", "problems_en", "attachments",
+    "document", "document_en", "code",     "code_name",   NULL};
 
 static const struct {
     const char *id;
@@ -113,6 +127,7 @@ static const struct {
     {"PROCUREMENT_BYPASS", {s_proc_variants, s_proc_vars}},
     {"RETROACTIVE_APPROVAL", {s_retro_variants, s_retro_vars}},
     {"STALE_DOCUMENT", {s_stale_variants, s_stale_vars}},
+    {"MISSING_DOCUMENT", {s_missing_variants, s_missing_vars}},
 };
 
 static const s_schema_t *s_schema(const char *id)
@@ -445,23 +460,34 @@ static int s_int_key(s_load_t *ld, const json_t *obj, const char *path, const ch
     return 0;
 }
 
-static int s_parse_years(s_load_t *ld, const json_t *prof)
+/* "fiscal_years": {"from": 2018, "to": null} at path of obj into from and to
+ * (0: no bound). Absent: no bounds. */
+static int s_years_key(s_load_t *ld, const json_t *obj, const char *path, int *from, int *to)
 {
     static const char *const keys[] = {"from", "to", NULL};
     json_t *fy, *v;
-    if (s_get(ld, prof, "", "fiscal_years", JSON_OBJECT, false, &fy) < 0)
+    char p[256];
+    *from = *to = 0;
+    if (s_get(ld, obj, path, "fiscal_years", JSON_OBJECT, false, &fy) < 0)
         return -1;
     if (!fy)
         return 0;
-    if (s_check_keys(ld, fy, "fiscal_years", keys, NULL) < 0)
+    s_path(p, sizeof p, path, "fiscal_years");
+    if (s_check_keys(ld, fy, p, keys, NULL) < 0 ||
+        s_get(ld, fy, p, "from", JSON_INTEGER, false, &v) < 0)
         return -1;
-    if (s_get(ld, fy, "fiscal_years", "from", JSON_INTEGER, false, &v) < 0)
+    *from = v ? (int)json_integer_value(v) : 0;
+    if (s_get(ld, fy, p, "to", JSON_INTEGER, false, &v) < 0)
         return -1;
-    ld->self->year_from = v ? (int)json_integer_value(v) : 0;
-    if (s_get(ld, fy, "fiscal_years", "to", JSON_INTEGER, false, &v) < 0)
-        return -1;
-    ld->self->year_to = v ? (int)json_integer_value(v) : 0;
+    *to = v ? (int)json_integer_value(v) : 0;
+    if (*from && *to && *to < *from)
+        return s_fail(ld, "key %s: to is before from", p);
     return 0;
+}
+
+static int s_parse_years(s_load_t *ld, const json_t *prof)
+{
+    return s_years_key(ld, prof, "", &ld->self->year_from, &ld->self->year_to);
 }
 
 static int s_parse_thresholds(s_load_t *ld, const json_t *prof)
@@ -499,46 +525,48 @@ static s_term_build_t *s_term_find(s_term_build_t *t, size_t n, const char *fold
     return NULL;
 }
 
-/* The table, the class names and the general names, made into the one word
- * set an indicator is scanned with: longest wins across all three, so
- * 其他商品和服务支出 is 30299 and not the class 商品和服务支出. */
-static int s_parse_econ(s_load_t *ld, const json_t *prof)
+/* One edition: its table, class names and the general names, made into the
+ * one word set an indicator is scanned with: longest wins across all three,
+ * so 其他商品和服务支出 is 30299 and not the class 商品和服务支出. */
+static int s_parse_edition(s_load_t *ld, const char *path, const json_t *ed, const json_t *general,
+                           vouch_policy_econ_t *out)
 {
-    static const char *const keys[] = {"edition", "classes", "codes", NULL};
+    static const char *const keys[] = {"title", "fiscal_years", "classes", "codes", NULL};
     vouch_policy_t *self = ld->self;
-    json_t *ec, *classes, *codes, *general, *v;
+    json_t *title, *classes, *codes, *v;
     const char *key;
-    if (s_get(ld, prof, "", "econ_classification", JSON_OBJECT, true, &ec) < 0 ||
-        s_check_keys(ld, ec, "econ_classification", keys, NULL) < 0 ||
-        s_get(ld, ec, "econ_classification", "classes", JSON_OBJECT, true, &classes) < 0 ||
-        s_get(ld, ec, "econ_classification", "codes", JSON_OBJECT, true, &codes) < 0 ||
-        s_get(ld, prof, "", "general_indicator_names", JSON_ARRAY, true, &general) < 0)
+    char where[300];
+    if (!json_is_object(ed))
+        return s_fail(ld, "key %s must be an object", path);
+    if (s_check_keys(ld, ed, path, keys, NULL) < 0 ||
+        s_get(ld, ed, path, "title", JSON_STRING, false, &title) < 0 ||
+        s_years_key(ld, ed, path, &out->year_from, &out->year_to) < 0 ||
+        s_get(ld, ed, path, "classes", JSON_OBJECT, true, &classes) < 0 ||
+        s_get(ld, ed, path, "codes", JSON_OBJECT, true, &codes) < 0)
         return -1;
+    out->title = title ? json_string_value(title) : "";
     if (json_object_size(codes) == 0)
-        return s_fail(ld, "key econ_classification.codes is empty");
+        return s_fail(ld, "key %s.codes is empty", path);
 
-    self->necon = json_object_size(codes);
-    self->econ = s_own(self, vouch_calloc(self->necon, sizeof *self->econ));
+    out->codes = s_own(self, vouch_calloc(json_object_size(codes), sizeof *out->codes));
     size_t cap = json_object_size(codes) + json_object_size(classes) + json_array_size(general);
     s_term_build_t *tb = vouch_calloc(cap, sizeof *tb);
     size_t nt = 0, i = 0;
     int rc = -1;
 
+    snprintf(where, sizeof where, "%s.codes", path);
     json_object_foreach(codes, key, v)
     {
         if (key[0] == '_')
             continue;
         if (!s_all_digits(key) || !json_is_string(v)) {
-            s_fail(ld,
-                   "econ_classification.codes: \"%s\" must be a code of digits naming a "
-                   "string",
-                   key);
+            s_fail(ld, "%s: \"%s\" must be a code of digits naming a string", where, key);
             goto cleanup;
         }
-        self->econ[i].code = key;
-        self->econ[i].name = json_string_value(v);
+        out->codes[i].code = key;
+        out->codes[i].name = json_string_value(v);
         i++;
-        const char *f = s_fold(ld, json_string_value(v), "econ_classification.codes");
+        const char *f = s_fold(ld, json_string_value(v), where);
         if (!f)
             goto cleanup;
         s_term_build_t *t = s_term_find(tb, nt, f);
@@ -552,21 +580,19 @@ static int s_parse_econ(s_load_t *ld, const json_t *prof)
         t->codes = vouch_realloc(t->codes, (t->ncodes + 1) * sizeof *t->codes);
         t->codes[t->ncodes++] = key;
     }
-    self->necon = i;
-    qsort(self->econ, self->necon, sizeof *self->econ, s_econ_cmp);
+    out->ncodes = i;
+    qsort(out->codes, out->ncodes, sizeof *out->codes, s_econ_cmp);
 
+    snprintf(where, sizeof where, "%s.classes", path);
     json_object_foreach(classes, key, v)
     {
         if (key[0] == '_')
             continue;
         if (!s_all_digits(key) || !json_is_string(v)) {
-            s_fail(ld,
-                   "econ_classification.classes: \"%s\" must be a code of digits naming a "
-                   "string",
-                   key);
+            s_fail(ld, "%s: \"%s\" must be a code of digits naming a string", where, key);
             goto cleanup;
         }
-        const char *f = s_fold(ld, json_string_value(v), "econ_classification.classes");
+        const char *f = s_fold(ld, json_string_value(v), where);
         if (!f)
             goto cleanup;
         s_term_build_t *t = s_term_find(tb, nt, f);
@@ -592,8 +618,8 @@ static int s_parse_econ(s_load_t *ld, const json_t *prof)
         if (t && t->term.kind != VOUCH_POLICY_TERM_GENERAL) {
             s_fail(ld,
                    "general_indicator_names: \"%s\" is also a name of the economic "
-                   "classification",
-                   json_string_value(v));
+                   "classification (%s)",
+                   json_string_value(v), path);
             goto cleanup;
         }
         if (!t)
@@ -602,27 +628,74 @@ static int s_parse_econ(s_load_t *ld, const json_t *prof)
             {VOUCH_POLICY_TERM_GENERAL, json_string_value(v), NULL, 0}, f, NULL, 0};
     }
 
-    self->nterms = nt;
-    self->terms = s_own(self, vouch_calloc(nt ? nt : 1, sizeof *self->terms));
+    out->nterms = nt;
+    out->terms = s_own(self, vouch_calloc(nt ? nt : 1, sizeof *out->terms));
     vouch_policy_word_t *words = s_own(self, vouch_calloc(nt ? nt : 1, sizeof *words));
     for (size_t k = 0; k < nt; k++) {
-        self->terms[k] = tb[k].term;
+        out->terms[k] = tb[k].term;
         if (tb[k].codes) {
-            self->terms[k].codes = s_own(self, tb[k].codes);
-            self->terms[k].ncodes = tb[k].ncodes;
+            out->terms[k].codes = s_own(self, tb[k].codes);
+            out->terms[k].ncodes = tb[k].ncodes;
             tb[k].codes = NULL;
         }
         words[k] = (vouch_policy_word_t){tb[k].folded, strlen(tb[k].folded), (int)k};
     }
     size_t nw = nt;
     s_words_finish(words, &nw);
-    self->indicator_words = (vouch_policy_words_t){words, nw};
+    out->indicator_words = (vouch_policy_words_t){words, nw};
     rc = 0;
 cleanup:
     for (size_t k = 0; k < nt; k++)
         free(tb[k].codes);
     free(tb);
     return rc;
+}
+
+static bool s_years_overlap(const vouch_policy_econ_t *a, const vouch_policy_econ_t *b)
+{
+    /* 0 is no bound */
+    bool a_before_b = a->year_to && b->year_from && a->year_to < b->year_from;
+    bool b_before_a = b->year_to && a->year_from && b->year_to < a->year_from;
+    return !a_before_b && !b_before_a;
+}
+
+/* The economic classification: editions keyed by name, each with the fiscal
+ * years it applies to; a year has at most one. A jurisdiction's profile
+ * changes a name with "editions": {"2018": {"codes": {"30217": "..."}}}, or
+ * adds an edition for the years a new table applies to. */
+static int s_parse_econ(s_load_t *ld, const json_t *prof)
+{
+    static const char *const keys[] = {"editions", NULL};
+    vouch_policy_t *self = ld->self;
+    json_t *ec, *eds, *general, *ed;
+    const char *key;
+    if (s_get(ld, prof, "", "econ_classification", JSON_OBJECT, true, &ec) < 0 ||
+        s_check_keys(ld, ec, "econ_classification", keys, NULL) < 0 ||
+        s_get(ld, ec, "econ_classification", "editions", JSON_OBJECT, true, &eds) < 0 ||
+        s_get(ld, prof, "", "general_indicator_names", JSON_ARRAY, true, &general) < 0)
+        return -1;
+    self->editions = s_own(self, vouch_calloc(json_object_size(eds) + 1, sizeof *self->editions));
+    json_object_foreach(eds, key, ed)
+    {
+        if (key[0] == '_')
+            continue;
+        char path[256];
+        snprintf(path, sizeof path, "econ_classification.editions.%s", key);
+        vouch_policy_econ_t *e = &self->editions[self->neditions];
+        e->key = key;
+        if (s_parse_edition(ld, path, ed, general, e) < 0)
+            return -1;
+        for (size_t k = 0; k < self->neditions; k++)
+            if (s_years_overlap(&self->editions[k], e))
+                return s_fail(ld,
+                              "econ_classification.editions: %s and %s apply to the same "
+                              "fiscal years",
+                              self->editions[k].key, key);
+        self->neditions++;
+    }
+    if (self->neditions == 0)
+        return s_fail(ld, "key econ_classification.editions is empty");
+    return 0;
 }
 
 static int s_parse_lists(s_load_t *ld, const json_t *prof)
@@ -934,6 +1007,7 @@ static int s_parse_rule(s_load_t *ld, const json_t *rule, const char *id, vouch_
     static const char *const payee_keys[] = {"ignore_chars", NULL};
     static const char *const retro_keys[] = {"codes", "contract_needs_approval", NULL};
     static const char *const stale_keys[] = {"document_kinds", NULL};
+    static const char *const missing_keys[] = {"signed_document_kinds", NULL};
     vouch_policy_t *self = ld->self;
     char path[128];
     snprintf(path, sizeof path, "rules.%s", id);
@@ -976,6 +1050,8 @@ static int s_parse_rule(s_load_t *ld, const json_t *rule, const char *id, vouch_
         extra = retro_keys;
     else if (strcmp(id, "STALE_DOCUMENT") == 0)
         extra = stale_keys;
+    else if (strcmp(id, "MISSING_DOCUMENT") == 0)
+        extra = missing_keys;
     if (s_check_keys(ld, rule, path, base_keys, extra) < 0 ||
         s_parse_messages(ld, rule, id, schema) < 0)
         return -1;
@@ -995,6 +1071,9 @@ static int s_parse_rule(s_load_t *ld, const json_t *rule, const char *id, vouch_
     if (strcmp(id, "STALE_DOCUMENT") == 0)
         return s_words_key(ld, rule, path, "document_kinds",
                            &self->words[VOUCH_POLICY_STALE_KINDS]);
+    if (strcmp(id, "MISSING_DOCUMENT") == 0)
+        return s_words_key(ld, rule, path, "signed_document_kinds",
+                           &self->words[VOUCH_POLICY_SIGNED_KINDS]);
     return 0;
 }
 
@@ -1238,39 +1317,63 @@ bool vouch_policy_contract_needs_approval(const vouch_policy_t *self)
     return self->contract_needs_approval;
 }
 
-const char *vouch_policy_econ_name(const vouch_policy_t *self, const char *code)
+const vouch_policy_econ_t *vouch_policy_econ(const vouch_policy_t *self, int fiscal_year)
 {
-    if (!code || !code[0])
+    for (size_t i = 0; i < self->neditions; i++) {
+        const vouch_policy_econ_t *e = &self->editions[i];
+        if ((!e->year_from || fiscal_year >= e->year_from) &&
+            (!e->year_to || fiscal_year <= e->year_to))
+            return e;
+    }
+    return NULL;
+}
+
+const char *vouch_policy_econ_edition(const vouch_policy_econ_t *econ)
+{
+    return econ ? econ->key : NULL;
+}
+
+const char *vouch_policy_econ_title(const vouch_policy_econ_t *econ)
+{
+    return econ ? econ->title : NULL;
+}
+
+static const s_econ_t *s_econ_find(const vouch_policy_econ_t *econ, const char *code)
+{
+    if (!econ || !code || !code[0])
         return NULL;
     s_econ_t key = {code, NULL};
-    const s_econ_t *e = bsearch(&key, self->econ, self->necon, sizeof key, s_econ_cmp);
+    return bsearch(&key, econ->codes, econ->ncodes, sizeof key, s_econ_cmp);
+}
+
+const char *vouch_policy_econ_name(const vouch_policy_econ_t *econ, const char *code)
+{
+    const s_econ_t *e = s_econ_find(econ, code);
     return e ? e->name : NULL;
 }
 
-bool vouch_policy_econ_known(const vouch_policy_t *self, const char *code)
+bool vouch_policy_econ_known(const vouch_policy_econ_t *econ, const char *code)
 {
-    return vouch_policy_econ_name(self, code) != NULL;
+    return s_econ_find(econ, code) != NULL;
 }
 
-const char *vouch_policy_econ_code(const vouch_policy_t *self, const char *code)
+const char *vouch_policy_econ_code(const vouch_policy_econ_t *econ, const char *code)
 {
-    if (!code || !code[0])
-        return NULL;
-    s_econ_t key = {code, NULL};
-    const s_econ_t *e = bsearch(&key, self->econ, self->necon, sizeof key, s_econ_cmp);
+    const s_econ_t *e = s_econ_find(econ, code);
     return e ? e->code : NULL;
 }
 
-const vouch_policy_words_t *vouch_policy_indicator_words(const vouch_policy_t *self)
+const vouch_policy_words_t *vouch_policy_indicator_words(const vouch_policy_econ_t *econ)
 {
-    return &self->indicator_words;
+    static const vouch_policy_words_t none = {NULL, 0};
+    return econ ? &econ->indicator_words : &none;
 }
 
-const vouch_policy_term_t *vouch_policy_indicator_term(const vouch_policy_t *self, int tag)
+const vouch_policy_term_t *vouch_policy_indicator_term(const vouch_policy_econ_t *econ, int tag)
 {
-    if (tag < 0 || (size_t)tag >= self->nterms)
+    if (!econ || tag < 0 || (size_t)tag >= econ->nterms)
         return NULL;
-    return &self->terms[tag];
+    return &econ->terms[tag];
 }
 
 const vouch_policy_family_t *vouch_policy_families(const vouch_policy_t *self, size_t *n)

@@ -90,6 +90,7 @@ typedef enum {
     VOUCH_POLICY_EMALL_CHANNELS, /* procurement.emall_channels */
     VOUCH_POLICY_NAME_IGNORE,    /* PAYEE_MISMATCH.ignore_chars */
     VOUCH_POLICY_STALE_KINDS,    /* STALE_DOCUMENT.document_kinds */
+    VOUCH_POLICY_SIGNED_KINDS,   /* MISSING_DOCUMENT.signed_document_kinds */
     VOUCH_POLICY_WORDS_COUNT
 } vouch_policy_words_id_t;
 
@@ -105,18 +106,30 @@ int vouch_policy_stale_days(const vouch_policy_t *self);
 int vouch_policy_max_person_name(const vouch_policy_t *self); /* characters */
 bool vouch_policy_contract_needs_approval(const vouch_policy_t *self);
 
-/* The name of an economic code as the table writes it ("公务接待费"), or NULL
- * when the table does not hold the code. */
-const char *vouch_policy_econ_name(const vouch_policy_t *self, const char *code);
-/* true when code (all digits) is a code of the table */
-bool vouch_policy_econ_known(const vouch_policy_t *self, const char *code);
-/* The table's own copy of code (it lives as long as the policy), or NULL. */
-const char *vouch_policy_econ_code(const vouch_policy_t *self, const char *code);
+/* ---- The economic classification (部门预算支出经济分类科目) ----
+ * Versioned by fiscal year: each edition of the table carries the years it
+ * applies to, and a line is read against the edition of its fiscal year. */
+typedef struct vouch_policy_econ_t vouch_policy_econ_t;
 
-/* What a budget indicator may contain: the names of the table (a name shared
- * by several codes names them all), the class names (name no category) and
- * the general names (公用经费...). vouch_policy_indicator_words' tags index
- * vouch_policy_indicator_term. */
+/* The edition that applies to fiscal_year (borrowed), or NULL when none does:
+ * then no code has a name and no indicator names a category. */
+const vouch_policy_econ_t *vouch_policy_econ(const vouch_policy_t *self, int fiscal_year);
+/* The edition's key in the policy ("2018") and its title; NULL for NULL. */
+const char *vouch_policy_econ_edition(const vouch_policy_econ_t *econ);
+const char *vouch_policy_econ_title(const vouch_policy_econ_t *econ);
+
+/* The name of an economic code as the edition writes it ("公务接待费"), or
+ * NULL when the edition does not hold the code (or econ is NULL). */
+const char *vouch_policy_econ_name(const vouch_policy_econ_t *econ, const char *code);
+/* true when code (all digits) is a code of the edition */
+bool vouch_policy_econ_known(const vouch_policy_econ_t *econ, const char *code);
+/* The edition's own copy of code (it lives as long as the policy), or NULL. */
+const char *vouch_policy_econ_code(const vouch_policy_econ_t *econ, const char *code);
+
+/* What a budget indicator may contain: the names of the edition (a name
+ * shared by several codes names them all), the class names (name no
+ * category) and the general names (公用经费...). vouch_policy_indicator_words'
+ * tags index vouch_policy_indicator_term. An empty set for NULL. */
 typedef enum {
     VOUCH_POLICY_TERM_CATEGORY,
     VOUCH_POLICY_TERM_CLASS,
@@ -130,8 +143,8 @@ typedef struct {
     size_t ncodes;
 } vouch_policy_term_t;
 
-const vouch_policy_words_t *vouch_policy_indicator_words(const vouch_policy_t *self);
-const vouch_policy_term_t *vouch_policy_indicator_term(const vouch_policy_t *self, int tag);
+const vouch_policy_words_t *vouch_policy_indicator_words(const vouch_policy_econ_t *econ);
+const vouch_policy_term_t *vouch_policy_indicator_term(const vouch_policy_econ_t *econ, int tag);
 
 /* MISCLASS_EXPENSE's word families, in the policy's order (at most
  * VOUCH_POLICY_MAX_FAMILIES, so a rule can keep per-family state on the stack). */

@@ -40,37 +40,48 @@ static bool s_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* Scan the folded indicator left to right. A run of digits is a code when it
- * stands alone and the table holds it (30201 is not in 2130201); elsewhere the
- * longest name wins (邮电费 is not 电费, 其他商品和服务支出 is not the class
- * 商品和服务支出). */
-static void s_scan(const vouch_policy_t *policy, const char *s, size_t len, s_named_t *nm)
+/* The codes of the indicator, folded with its white space kept (spaced): a
+ * run of digits is a code when it stands alone and the table holds it; 30201
+ * is not in 2130201, and "2022 30217" holds 30217 where white space removed
+ * would make one number of them. */
+static void s_scan_codes(const vouch_policy_econ_t *econ, const char *s, s_named_t *nm)
 {
-    const vouch_policy_words_t *words = vouch_policy_indicator_words(policy);
-    size_t pos = 0;
+    size_t pos = 0, len = strlen(s);
     while (pos < len) {
-        if (s_digit(s[pos])) {
-            size_t end = pos;
-            while (end < len && s_digit(s[end]))
-                end++;
-            char code[24];
-            if (end - pos < sizeof code) {
-                memcpy(code, s + pos, end - pos);
-                code[end - pos] = '\0';
-                /* the table's copy of the code outlives this scan */
-                const char *known = vouch_policy_econ_code(policy, code);
-                if (known) {
-                    s_add_code(nm, known);
-                    s_add_term(nm, known);
-                }
-            }
-            pos = end;
+        if (!s_digit(s[pos])) {
+            pos++;
             continue;
         }
+        size_t end = pos;
+        while (end < len && s_digit(s[end]))
+            end++;
+        char code[24];
+        if (end - pos < sizeof code) {
+            memcpy(code, s + pos, end - pos);
+            code[end - pos] = '\0';
+            /* the table's copy of the code outlives this scan */
+            const char *known = vouch_policy_econ_code(econ, code);
+            if (known) {
+                s_add_code(nm, known);
+                s_add_term(nm, known);
+            }
+        }
+        pos = end;
+    }
+}
+
+/* The names of the indicator, folded without white space, left to right: the
+ * longest name wins (邮电费 is not 电费, 其他商品和服务支出 is not the class
+ * 商品和服务支出). */
+static void s_scan_names(const vouch_policy_econ_t *econ, const char *s, s_named_t *nm)
+{
+    const vouch_policy_words_t *words = vouch_policy_indicator_words(econ);
+    size_t pos = 0, len = strlen(s);
+    while (pos < len) {
         int k = vouch_policy_words_at(words, s + pos, len - pos);
         if (k >= 0) {
             const vouch_policy_term_t *term =
-                vouch_policy_indicator_term(policy, words->items[k].tag);
+                vouch_policy_indicator_term(econ, words->items[k].tag);
             if (term->kind == VOUCH_POLICY_TERM_CATEGORY) {
                 for (size_t c = 0; c < term->ncodes; c++)
                     s_add_code(nm, term->codes[c]);
@@ -100,12 +111,14 @@ void vouch_rules_indicator_mismatch(vouch_rules_run_t *run, const vouch_policy_r
 {
     const char *raw = l->line->text[VOUCH_T_INDICATOR];
     const char *ind = vouch_rules_fold_into(run, VOUCH_RULES_F0, raw);
-    size_t len = strlen(ind);
-    if (!len)
-        return; /* missing data: a blank indicator raises nothing */
+    /* missing data: a blank indicator raises nothing; nor does a year no
+     * edition of the classification covers, where nothing can be named */
+    if (!ind[0] || !run->econ)
+        return;
 
     s_named_t nm = {.ncodes = 0};
-    s_scan(run->policy, ind, len, &nm);
+    s_scan_codes(run->econ, vouch_rules_fold_spaced_into(run, VOUCH_RULES_F1, raw), &nm);
+    s_scan_names(run->econ, ind, &nm);
 
     const char *variant;
     if (nm.ncodes) {
@@ -133,6 +146,7 @@ void vouch_rules_indicator_mismatch(vouch_rules_run_t *run, const vouch_policy_r
     json_object_set_new(ev, "indicator", json_string(raw));
     json_object_set_new(ev, "code", json_string(l->econ));
     json_object_set_new(ev, "code_name", json_string(code_name));
+    json_object_set_new(ev, "econ_edition", json_string(vouch_policy_econ_edition(run->econ)));
     if (nm.ncodes) {
         json_t *cats = json_array();
         for (size_t i = 0; i < nm.ncodes; i++) {

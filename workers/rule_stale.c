@@ -3,102 +3,75 @@
  * date. Sources: the line's document dates (CSV 单据日期, 发票日期, 开票日期;
  * JSON document_dates), and the voucher's JSON documents of the kinds that count. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "rules_internal.h"
 
-#define S_MAX_DATES 64
-
-typedef struct {
-    int32_t date;
-    const char *source; /* "document_dates", or a JSON document's kind */
-} s_doc_t;
-
-/* The voucher's JSON documents (VOUCH_T_DOCUMENTS on one of its lines) of
- * the kinds the policy lists (发票, 送货单, 收据, 差旅票据, 单据): other kinds
- * (合同, 审批单, 验收单...) never count. Adds up to max to out and their count
- * to *added; returns the parsed documents (a new reference the caller
- * releases once done with out, whose sources point into it), or NULL. */
-static json_t *s_voucher_documents(vouch_rules_run_t *run, const vouch_rules_voucher_t *v,
-                                   s_doc_t *out, size_t max, size_t *added)
+/* One date of a document: when it is more than stale_days before the
+ * voucher, into *stale (made on first use) and the joined lists of dates. */
+static void s_judge(vouch_rules_run_t *run, const vouch_line_t *ln, int stale_days, int32_t date,
+                    const char *source, json_t **stale)
 {
-    *added = 0;
-    const char *text = NULL;
-    for (size_t i = 0; i < v->n && !text; i++)
-        if (v->lines[i].line->text[VOUCH_T_DOCUMENTS][0])
-            text = v->lines[i].line->text[VOUCH_T_DOCUMENTS];
-    if (!text)
-        return NULL;
-    json_t *docs = json_loads(text, 0, NULL);
-    if (!json_is_array(docs)) {
-        json_decref(docs);
-        return NULL;
-    }
-    const vouch_policy_words_t *kinds = vouch_policy_words(run->policy, VOUCH_POLICY_STALE_KINDS);
-    size_t i;
-    json_t *d;
-    json_array_foreach(docs, i, d)
-    {
-        const char *kind = json_string_value(json_object_get(d, "kind"));
-        const char *date = json_string_value(json_object_get(d, "date"));
-        int32_t days;
-        if (*added >= max || !kind || !date ||
-            vouch_policy_words_find(kinds, vouch_rules_fold_into(run, VOUCH_RULES_F2, kind)) < 0 ||
-            vouch_date_parse(date, strlen(date), &days) != 0 || days == VOUCH_DATE_NONE)
-            continue;
-        out[(*added)++] = (s_doc_t){days, kind};
-    }
-    return docs;
+    if (date == VOUCH_DATE_NONE)
+        return;
+    int32_t before = ln->voucher_date - date;
+    if (before <= stale_days)
+        return;
+    char d[16];
+    vouch_date_format(date, d);
+    if (!*stale)
+        *stale = json_array();
+    bool more = json_array_size(*stale) > 0;
+    vouch_buf_printf(&run->join_zh, "%s%s", more ? "、" : "", d);
+    vouch_buf_printf(&run->join_en, "%s%s", more ? ", " : "", d);
+    json_array_append_new(*stale, json_pack("{s:s, s:i, s:s}", "date", d, "days_before",
+                                            (int)before, "source", source));
 }
 
 void vouch_rules_stale_document(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
                                 const vouch_rules_voucher_t *v, const vouch_rules_line_t *l)
 {
     const vouch_line_t *ln = l->line;
-    s_doc_t docs[S_MAX_DATES];
-    size_t ndocs = 0;
-
-    const char *cell = ln->text[VOUCH_T_DOCUMENT_DATES];
-    if (cell[0]) {
-        int32_t dates[S_MAX_DATES];
-        int n = 0;
-        /* the importer checked the cell; a cell that still does not parse is
-         * missing data for this rule, not a reason to stop the batch */
-        if (vouch_date_parse_list(cell, strlen(cell), dates, S_MAX_DATES, &n) == 0)
-            for (int i = 0; i < n; i++)
-                docs[ndocs++] = (s_doc_t){dates[i], "document_dates"};
-    }
-    size_t added;
-    json_t *parsed = s_voucher_documents(run, v, docs + ndocs, S_MAX_DATES - ndocs, &added);
-    ndocs += added;
-    if (ndocs == 0 || ln->voucher_date == VOUCH_DATE_NONE) {
-        json_decref(parsed);
+    if (ln->voucher_date == VOUCH_DATE_NONE)
         return;
-    }
-
     int stale_days = vouch_policy_stale_days(run->policy);
     json_t *stale = NULL;
     vouch_buf_reset(&run->join_zh);
     vouch_buf_reset(&run->join_en);
     vouch_buf_reserve(&run->join_zh, 0);
     vouch_buf_reserve(&run->join_en, 0);
-    for (size_t i = 0; i < ndocs; i++) {
-        if (docs[i].date == VOUCH_DATE_NONE)
-            continue;
-        int32_t before = ln->voucher_date - docs[i].date;
-        if (before <= stale_days)
-            continue;
-        char d[16];
-        vouch_date_format(docs[i].date, d);
-        if (!stale)
-            stale = json_array();
-        vouch_buf_printf(&run->join_zh, "%s%s", json_array_size(stale) ? "、" : "", d);
-        vouch_buf_printf(&run->join_en, "%s%s", json_array_size(stale) ? ", " : "", d);
-        json_array_append_new(stale, json_pack("{s:s, s:i, s:s}", "date", d, "days_before",
-                                               (int)before, "source", docs[i].source));
+
+    /* every date of the line's cell: a cell of n bytes holds at most n + 1 */
+    const char *cell = ln->text[VOUCH_T_DOCUMENT_DATES];
+    if (cell[0]) {
+        size_t len = strlen(cell);
+        int32_t *dates = vouch_calloc(len + 1, sizeof *dates);
+        int n = 0;
+        /* the importer checked the cell; a cell that still does not parse is
+         * missing data for this rule, not a reason to stop the batch */
+        if (vouch_date_parse_list(cell, len, dates, (int)(len + 1), &n) == 0)
+            for (int i = 0; i < n; i++)
+                s_judge(run, ln, stale_days, dates[i], "document_dates", &stale);
+        free(dates);
     }
-    json_decref(parsed); /* the sources are copied into stale by now */
+
+    /* the voucher's JSON documents of the kinds the policy lists (发票, 送货单,
+     * 收据, 差旅票据, 单据): other kinds (合同, 审批单, 验收单...) never count */
+    const vouch_policy_words_t *kinds = vouch_policy_words(run->policy, VOUCH_POLICY_STALE_KINDS);
+    size_t i;
+    json_t *d;
+    json_array_foreach(v->documents, i, d)
+    {
+        const char *kind = vouch_rules_doc_text(d, "kind");
+        const char *date = vouch_rules_doc_text(d, "date");
+        int32_t days;
+        if (date[0] &&
+            vouch_policy_words_find(kinds, vouch_rules_fold_into(run, VOUCH_RULES_F2, kind)) >= 0 &&
+            vouch_date_parse(date, strlen(date), &days) == 0)
+            s_judge(run, ln, stale_days, days, kind, &stale);
+    }
     if (!stale)
         return;
 

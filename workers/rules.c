@@ -29,7 +29,8 @@
     X(PAYEE_MISMATCH, 1, vouch_rules_payee_mismatch, "claimant payee")                             \
     X(PROCUREMENT_BYPASS, 1, vouch_rules_procurement_bypass, "procurement_method")                 \
     X(RETROACTIVE_APPROVAL, 1, vouch_rules_retroactive_approval, "approval_date business_date")    \
-    X(STALE_DOCUMENT, 1, vouch_rules_stale_document, "document_dates|documents")
+    X(STALE_DOCUMENT, 1, vouch_rules_stale_document, "document_dates|documents")                   \
+    X(MISSING_DOCUMENT, 1, vouch_rules_missing_document, "credit attachments|documents")
 
 /* What the engine reads to choose the lines every rule reads (an expense
  * line: a debit to an expense account, with an economic code; see
@@ -70,6 +71,7 @@ static const vouch_rules_need_t s_needs[] = {
     {"account_code", "科目编码/account_code"},
     {"econ_code", "经济分类科目/econ_code"},
     {"debit", "借方金额/debit"},
+    {"credit", "贷方金额/credit"},
     {"summary", "摘要/summary"},
     {"indicator", "预算指标/indicator"},
     {"claimant", "报销人/claimant"},
@@ -78,6 +80,7 @@ static const vouch_rules_need_t s_needs[] = {
     {"approval_date", "审批日期/approval_date"},
     {"business_date", "业务日期/business_date"},
     {"document_dates|documents", "单据日期/document_dates or JSON documents[]"},
+    {"attachments|documents", "附件数/attachments or JSON documents[]"},
 };
 
 /* A word of a needs string the table above lacks: never satisfied, so the
@@ -210,7 +213,9 @@ static bool s_is_space(utf8proc_int32_t c)
            cat == UTF8PROC_CATEGORY_ZP;
 }
 
-const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
+/* vouch_rules_fold, or with keep_space each run of white space as one ' '
+ * (where white space separates, as between two numbers). */
+static const char *s_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s, bool keep_space)
 {
     const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
     size_t slen = strlen(s);
@@ -226,6 +231,8 @@ const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
         for (size_t i = 0; i < slen; i++)
             if (!s_is_space((unsigned char)s[i]))
                 out->data[out->len++] = s[i];
+            else if (keep_space && out->len && out->data[out->len - 1] != ' ')
+                out->data[out->len++] = ' ';
         out->data[out->len] = '\0';
         return out->data;
     }
@@ -251,8 +258,11 @@ const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
     if (n < 0)
         return NULL;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
-        if (s_is_space(cp[i]))
+        if (s_is_space(cp[i])) {
+            if (keep_space && out->len && out->data[out->len - 1] != ' ')
+                vouch_buf_putc(out, ' ');
             continue;
+        }
         vouch_buf_reserve(out, 4);
         out->len += (size_t)utf8proc_encode_char(cp[i], (utf8proc_uint8_t *)out->data + out->len);
         out->data[out->len] = '\0';
@@ -260,9 +270,20 @@ const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
     return out->data;
 }
 
+const char *vouch_rules_fold(vouch_buf_t *out, vouch_buf_t *cps, const char *s)
+{
+    return s_fold(out, cps, s, false);
+}
+
 const char *vouch_rules_fold_into(vouch_rules_run_t *run, int slot, const char *s)
 {
-    const char *f = vouch_rules_fold(&run->fold[slot], &run->cps, s ? s : "");
+    const char *f = s_fold(&run->fold[slot], &run->cps, s ? s : "", false);
+    return f ? f : "";
+}
+
+const char *vouch_rules_fold_spaced_into(vouch_rules_run_t *run, int slot, const char *s)
+{
+    const char *f = s_fold(&run->fold[slot], &run->cps, s ? s : "", true);
     return f ? f : "";
 }
 
@@ -319,7 +340,7 @@ void vouch_rules_emit(vouch_rules_run_t *run, const vouch_policy_rule_t *rule,
 
 const char *vouch_rules_code_name(const vouch_rules_run_t *run, const char *code)
 {
-    const char *name = vouch_policy_econ_name(run->policy, code);
+    const char *name = vouch_policy_econ_name(run->econ, code);
     return name ? name : "";
 }
 
@@ -353,12 +374,16 @@ bool vouch_rules_contract_total(vouch_rules_run_t *run, const char *contract_no,
         }
         run->contracts_folded = true;
     }
+    /* vouchd groups by the number as stored; numbers that differ only in
+     * white space or width are one contract here, as RULES.md compares text */
+    bool found = false;
+    *total = 0;
     for (size_t i = 0; i < b->ncontracts; i++)
         if (strcmp(run->contract_keys[i], contract_no) == 0) {
-            *total = b->contracts[i].total;
-            return true;
+            *total += b->contracts[i].total;
+            found = true;
         }
-    return false;
+    return found;
 }
 
 bool vouch_rules_contains_any(const vouch_policy_words_t *set, const char *s, size_t len)
@@ -391,6 +416,12 @@ json_t *vouch_rules_codes_json(const vouch_policy_codes_t *codes)
     return a;
 }
 
+const char *vouch_rules_doc_text(const json_t *doc, const char *key)
+{
+    const char *s = json_string_value(json_object_get(doc, key));
+    return s ? s : "";
+}
+
 /* ---- which lines the rules read ---- */
 
 /* The leading digits of a code cell ("30217", " 30217"); "" when none. */
@@ -412,52 +443,63 @@ static bool s_same_voucher(const vouch_line_t *a, const vouch_line_t *b)
            strcmp(a->text[VOUCH_T_ORG], b->text[VOUCH_T_ORG]) == 0;
 }
 
+/* The voucher's JSON documents[]: on its first line as JSON Lines exports
+ * give them (VOUCH_T_DOCUMENTS), parsed once for every rule. A new reference,
+ * or NULL when there are none. The importer checked them; what still does not
+ * parse is missing data, not a reason to stop the batch. */
+static json_t *s_documents(const vouch_rules_voucher_t *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        const char *text = v->lines[i].line->text[VOUCH_T_DOCUMENTS];
+        if (!text[0])
+            continue;
+        json_t *docs = json_loads(text, 0, NULL);
+        if (json_is_array(docs))
+            return docs;
+        json_decref(docs);
+        return NULL;
+    }
+    return NULL;
+}
+
 /* Classify a voucher's lines. Government units book each payment twice
  * (平行记账): a 5xxx financial line and its 7xxx budget twin with the same
- * economic code and amount. The rules read the financial line; a budget line
- * is read only when the voucher has no financial twin for it. */
-static void s_prepare_voucher(const vouch_policy_t *policy, vouch_rules_voucher_t *v, bool *paired)
+ * economic code and amount. RULES.md: the rules read the financial lines and
+ * leave the budget book alone; only where a voucher's expense lines are all
+ * budget lines (a budget-only voucher, or one whose financial side went to an
+ * asset such as 1601 固定资产) do they read those. A budget line whose amount
+ * differs from every financial line (accrual against cash) is still the same
+ * spending seen from the other book, so it is not read either. */
+static void s_prepare_voucher(const vouch_policy_t *policy, vouch_rules_voucher_t *v)
 {
     const vouch_policy_codes_t *fin = vouch_policy_codes(policy, VOUCH_POLICY_FINANCIAL_EXPENSE);
     const vouch_policy_codes_t *bud = vouch_policy_codes(policy, VOUCH_POLICY_BUDGET_EXPENSE);
     const vouch_policy_codes_t *out = vouch_policy_codes(policy, VOUCH_POLICY_PAYMENT_OUT);
     v->pays_out = false;
     v->attachments = VOUCH_ATTACH_UNKNOWN;
+    v->documents = s_documents(v);
 
+    bool financial = false;
     for (size_t i = 0; i < v->n; i++) {
         vouch_rules_line_t *l = &v->lines[i];
         const vouch_line_t *ln = l->line;
-        char acct[32];
-        s_code_digits(ln->text[VOUCH_T_ACCOUNT_CODE], acct, sizeof acct);
+        s_code_digits(ln->text[VOUCH_T_ACCOUNT_CODE], l->account, sizeof l->account);
         s_code_digits(ln->text[VOUCH_T_ECON_CODE], l->econ, sizeof l->econ);
-        paired[i] = false;
         /* a negative (red-ink) line reverses an earlier one: not read */
         bool debit = ln->debit > 0 && l->econ[0];
-        bool is_fin = vouch_policy_codes_match(fin, acct);
-        l->budget = debit && !is_fin && vouch_policy_codes_match(bud, acct);
+        bool is_fin = vouch_policy_codes_match(fin, l->account);
+        l->budget = debit && !is_fin && vouch_policy_codes_match(bud, l->account);
         l->expense = debit && (is_fin || l->budget);
-        l->read = l->expense && !l->budget;
-        if (ln->credit > 0 && vouch_policy_codes_match(out, acct))
-            v->pays_out = true;
+        financial = financial || (l->expense && !l->budget);
+        l->pays_out = ln->credit > 0 && vouch_policy_codes_match(out, l->account);
+        v->pays_out = v->pays_out || l->pays_out;
+        /* RULES.md "Attachments": blank is unknown, never 0 */
         if (ln->attachments != VOUCH_ATTACH_UNKNOWN && ln->attachments > v->attachments)
             v->attachments = ln->attachments;
     }
-    /* twins pair in order: each budget line takes the first financial line
-     * not yet taken with the same code and amount */
     for (size_t i = 0; i < v->n; i++) {
-        vouch_rules_line_t *b = &v->lines[i];
-        if (!b->budget)
-            continue;
-        b->read = true;
-        for (size_t j = 0; j < v->n; j++) {
-            vouch_rules_line_t *f = &v->lines[j];
-            if (f->expense && !f->budget && !paired[j] && f->line->debit == b->line->debit &&
-                strcmp(f->econ, b->econ) == 0) {
-                paired[j] = true;
-                b->read = false;
-                break;
-            }
-        }
+        vouch_rules_line_t *l = &v->lines[i];
+        l->read = l->expense && (!l->budget || !financial);
     }
 }
 
@@ -475,7 +517,6 @@ int vouch_rules_run(const vouch_policy_t *policy, const vouch_batch_view_t *batc
 
     /* one array for the batch, not one per line */
     vouch_rules_line_t *lines = vouch_calloc(batch->nlines, sizeof *lines);
-    bool *paired = vouch_calloc(batch->nlines, sizeof *paired);
     for (size_t i = 0; i < batch->nlines; i++)
         lines[i].line = &batch->lines[i];
 
@@ -485,7 +526,9 @@ int vouch_rules_run(const vouch_policy_t *policy, const vouch_batch_view_t *batc
         while (end < batch->nlines && s_same_voucher(&batch->lines[first], &batch->lines[end]))
             end++;
         vouch_rules_voucher_t v = {.lines = &lines[first], .n = end - first};
-        s_prepare_voucher(policy, &v, paired);
+        s_prepare_voucher(policy, &v);
+        /* a voucher is one fiscal year: the table of that year names its codes */
+        run.econ = vouch_policy_econ(policy, batch->lines[first].fiscal_year);
         for (size_t i = 0; i < v.n; i++) {
             if (!v.lines[i].read)
                 continue;
@@ -493,10 +536,10 @@ int vouch_rules_run(const vouch_policy_t *policy, const vouch_batch_view_t *batc
                 if (cfg[r])
                     s_rules[r].fn(&run, cfg[r], &v, &v.lines[i]);
         }
+        json_decref(v.documents);
         first = end;
     }
 
-    free(paired);
     free(lines);
     if (run.contract_keys) {
         for (size_t i = 0; i < batch->ncontracts; i++)

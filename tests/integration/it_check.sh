@@ -10,7 +10,7 @@ mkdir -p "$work"
 # check on its own: no VOUCH_HOME, no --home, nothing running
 check() { env -u VOUCH_HOME "$VOUCH_BIN/vouchctl" check "$@"; }
 
-# the seed case: 200 lines, 97 vouchers, balanced, all six rules can run
+# the seed case: 200 lines, 97 vouchers, balanced, all seven rules can run
 out=$(check --format json "$seed")
 expect_eq "status" ok "$(echo "$out" | jq -r .status)"
 expect_eq "shape" csv "$(echo "$out" | jq -r .shape)"
@@ -27,7 +27,7 @@ expect_eq "periods" 12 "$(echo "$out" | jq '.periods | length')"
 expect_eq "dates" "2022-01-03 2022-12-28" "$(echo "$out" | jq -r '"\(.date_from) \(.date_to)"')"
 expect_eq "balanced" true "$(echo "$out" | jq .balanced)"
 expect_eq "debits are credits" true "$(echo "$out" | jq '.debit == .credit')"
-expect_eq "six rules run" 6 "$(echo "$out" | jq '[.coverage[] | select(.runs)] | length')"
+expect_eq "seven rules run" 7 "$(echo "$out" | jq '[.coverage[] | select(.runs)] | length')"
 expect_eq "no rule left out" 0 "$(echo "$out" | jq '[.coverage[] | select(.runs | not)] | length')"
 table=$(check "$seed")
 echo "$table" | grep -qE '^lines +200 read, 0 summary rows dropped$' || fail "table: lines"
@@ -45,7 +45,7 @@ expect_eq "still reads" ok "$(echo "$out" | jq -r .status)"
 expect_eq "kept as extra" true "$(echo "$out" | jq '.header[] | select(.header == "核准备注") | .extra')"
 expect_eq "RETROACTIVE_APPROVAL not run" false "$(echo "$out" | jq '.coverage[] | select(.rule == "RETROACTIVE_APPROVAL") | .runs')"
 expect_eq "names the column" '["approval_date"]' "$(echo "$out" | jq -c '[.coverage[] | select(.rule == "RETROACTIVE_APPROVAL") | .missing[].fields]')"
-expect_eq "the others run" 5 "$(echo "$out" | jq '[.coverage[] | select(.runs)] | length')"
+expect_eq "the others run" 6 "$(echo "$out" | jq '[.coverage[] | select(.runs)] | length')"
 check "$work/no-approval.csv" | grep -qF 'RETROACTIVE_APPROVAL  not run (missing: 审批日期/approval_date)' || fail "table names 审批日期"
 ok "the table names 审批日期/approval_date"
 
@@ -88,7 +88,7 @@ expect_eq "state folder untouched" "work" "$(ls "$state")"
 stack_up --workers 1
 id=$(ctl ingest --wait --format json "$seed" | jq .ledger_id)
 cov=$(ctl show --format json --ledger "$id" | jq -c '[.coverage[] | [.rule, .runs]]')
-expect_eq "stored seed case: all run" 6 "$(echo "$cov" | jq '[.[] | select(.[1])] | length')"
+expect_eq "stored seed case: all run" 7 "$(echo "$cov" | jq '[.[] | select(.[1])] | length')"
 id2=$(ctl ingest --wait --format json "$work/no-approval.csv" | jq .ledger_id)
 show=$(ctl show --format json --ledger "$id2")
 expect_eq "stored: RETROACTIVE_APPROVAL not run" "not run (missing: 审批日期/approval_date)" "$(echo "$show" | jq -r '.coverage[] | select(.rule == "RETROACTIVE_APPROVAL") | .status')"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The seed case as JSON Lines (the shape 费控 and e-voucher systems export):
-# the same 21 findings as the CSV, the voucher's documents kept and shown, the
+# all 22 findings of expected.json (the CSV's 21 and the unsigned e-mall
+# contract only documents[] can show), the voucher's documents kept and shown, the
 # shape told by content (a .csv name on JSON Lines bytes), refusals that name
 # the line and the field's path with nothing stored.
 . "$(dirname "$0")/lib.sh"
@@ -11,12 +12,24 @@ out=$(ctl ingest --wait --format json "$jsonl")
 expect_eq "accepted" accepted "$(echo "$out" | jq -r .status)"
 expect_eq "lines" 200 "$(echo "$out" | jq .lines)"
 expect_eq "vouchers" 97 "$(echo "$out" | jq .vouchers)"
-expect_eq "findings" 21 "$(echo "$out" | jq .findings)"
+expect_eq "findings" 22 "$(echo "$out" | jq .findings)"
 ledger=$(echo "$out" | jq .ledger_id)
-want=$(jq -c '[.findings[] | select(.rule != "MISSING_DOCUMENT") | [.voucher_date, .voucher, .line_no, .rule]] | sort' "$fixtures/seed-case/expected.json")
+want=$(jq -c '[.findings[] | [.voucher_date, .voucher, .line_no, .rule]] | sort' "$fixtures/seed-case/expected.json")
 got=$(ctl flags --format json | jq -c '[.[] | [.voucher_date, .voucher, .line_no, .rule]] | sort')
 [ "$want" = "$got" ] || { echo "want $want"; echo "got  $got"; fail "JSON Lines findings differ from expected.json"; }
-ok "the 21 findings of expected.json that need no MISSING_DOCUMENT rule"
+ok "the 22 findings of expected.json, and nothing else"
+
+# MISSING_DOCUMENT: exactly one, on 记-11 line 1, naming what is unsigned
+md=$(ctl flags --rule MISSING_DOCUMENT --format json)
+expect_eq "MISSING_DOCUMENT: one finding" 1 "$(echo "$md" | jq length)"
+expect_eq "MISSING_DOCUMENT: voucher, line, rule" '["2022-02-23","记-11",1,"MISSING_DOCUMENT","medium"]' \
+    "$(echo "$md" | jq -c '.[0] | [.voucher_date, .voucher, .line_no, .rule, .severity]')"
+expect_eq "MISSING_DOCUMENT: message" "付款凭证（贷记1011零余额账户用款额度）：合同DZMC-2022-0131未签署；验收单未签署" \
+    "$(echo "$md" | jq -r '.[0].message')"
+expect_eq "MISSING_DOCUMENT: the unsigned documents" '[["合同","DZMC-2022-0131",["unsigned"]],["验收单",null,["unsigned"]]]' \
+    "$(echo "$md" | jq -c '[.[0].evidence.documents[] | [.kind, .number, .problems]]')"
+expect_eq "MISSING_DOCUMENT: attachments and payment account" '[5,["1011"]]' \
+    "$(echo "$md" | jq -c '.[0].evidence | [.attachments, [.payment_accounts[].account_code]]')"
 expect_eq "format recorded" jsonl "$(sql "SELECT format FROM ledgers WHERE ledger_id = $ledger")"
 
 # documents: kept on the voucher, shown with it, counted by STALE_DOCUMENT
@@ -30,7 +43,7 @@ expect_eq "STALE_DOCUMENT cites the delivery notes" '["document_dates","送货�
 
 # the shape comes from the bytes: JSON Lines named .csv is read as JSON Lines
 sed 's/永州市人力资源和社会保障局/永州市改名局/' "$jsonl" >"$state/named-wrong.csv"
-expect_eq "JSON Lines under a .csv name" 21 "$(ctl ingest --wait --format json "$state/named-wrong.csv" | jq .findings)"
+expect_eq "JSON Lines under a .csv name" 22 "$(ctl ingest --wait --format json "$state/named-wrong.csv" | jq .findings)"
 
 # a bad amount in the 40th voucher: refused, named, nothing stored
 before=$(sql "SELECT count(*) FROM lines")

@@ -23,6 +23,10 @@ if [ "$want" != "$got" ]; then
     fail "findings differ from expected.json"
 fi
 ok "the 21 findings of expected.json, and nothing else"
+# MISSING_DOCUMENT runs on the CSV (附件数 and credits are there) and finds
+# nothing: every payment voucher has attachments, and a CSV has no documents
+expect_eq "MISSING_DOCUMENT runs on the CSV" runs "$(ctl show --format json --ledger "$ledger" | jq -r '.coverage[] | select(.rule == "MISSING_DOCUMENT") | .status')"
+expect_eq "MISSING_DOCUMENT finds nothing in the CSV" 0 "$(jq '[.[] | select(.rule == "MISSING_DOCUMENT")] | length' "$state/flags.json")"
 
 # what an auditor reads: amounts as yuan strings, messages in both languages, evidence
 f=$(jq -c '.[] | select(.voucher == "记-23" and .rule == "MISCLASS_EXPENSE")' "$state/flags.json")
@@ -75,3 +79,38 @@ st=$(ctl status --format json)
 expect_eq "status: workers" 2 "$(echo "$st" | jq .workers.count)"
 expect_eq "status: database" up "$(echo "$st" | jq -r .database.state)"
 expect_eq "status: nothing pending" 0 "$(echo "$st" | jq '.batches.pending // 0')"
+
+# PROCUREMENT_BYPASS judges a contract's line by the contract's in-scope lines
+# over all ledgers of the org, each payment once as the rules read it: two
+# monthly exports, each installment under emall_floor, 110,000.00 together (the
+# budget twins of 平行记账 not counted again); and equipment booked to 1601 固定
+# 资产, whose budget lines are the ones read, 120,000.00 together
+hdr="单位名称,凭证日期,凭证号,分录号,摘要,科目编码,经济分类科目,借方金额,贷方金额,采购方式,合同编号,附件数"
+{
+    echo "$hdr"
+    echo "合同测试局,2022-01-10,记-1,1,物业费一期,5001,30209,60000.00,,,HT-2022-01,3"
+    echo "合同测试局,2022-01-10,记-1,2,物业费一期,7201,30209,60000.00,,,HT-2022-01,3"
+    echo "合同测试局,2022-01-10,记-1,3,物业费一期,1011,,,60000.00,,,3"
+    echo "合同测试局,2022-01-10,记-1,4,物业费一期,8001,,,60000.00,,,3"
+    echo "合同测试局,2022-01-20,记-2,1,采购服务器一期,1601,,60000.00,,,SB-2022-07,3"
+    echo "合同测试局,2022-01-20,记-2,2,采购服务器一期,7201,31002,60000.00,,,SB-2022-07,3"
+    echo "合同测试局,2022-01-20,记-2,3,采购服务器一期,1011,,,60000.00,,,3"
+    echo "合同测试局,2022-01-20,记-2,4,采购服务器一期,8001,,,60000.00,,,3"
+} >"$state/contract-jan.csv"
+{
+    echo "$hdr"
+    echo "合同测试局,2022-02-10,记-1,1,物业费二期,5001,30209,50000.00,,,HT-2022-01,3"
+    echo "合同测试局,2022-02-10,记-1,2,物业费二期,7201,30209,50000.00,,,HT-2022-01,3"
+    echo "合同测试局,2022-02-10,记-1,3,物业费二期,1011,,,50000.00,,,3"
+    echo "合同测试局,2022-02-10,记-1,4,物业费二期,8001,,,50000.00,,,3"
+    echo "合同测试局,2022-02-20,记-2,1,采购服务器二期,1601,,60000.00,,,SB-2022-07,3"
+    echo "合同测试局,2022-02-20,记-2,2,采购服务器二期,7201,31002,60000.00,,,SB-2022-07,3"
+    echo "合同测试局,2022-02-20,记-2,3,采购服务器二期,1011,,,60000.00,,,3"
+    echo "合同测试局,2022-02-20,记-2,4,采购服务器二期,8001,,,60000.00,,,3"
+} >"$state/contract-feb.csv"
+ctl ingest --wait "$state/contract-jan.csv" >/dev/null
+ctl ingest --wait "$state/contract-feb.csv" >/dev/null
+pb=$(ctl flags --org 合同测试局 --rule PROCUREMENT_BYPASS --from 2022-02-01 --format json)
+expect_eq "installments are judged by the contract's total" \
+    '[["记-1",1,"contract","110000.00","50000.00"],["记-2",2,"contract","120000.00","60000.00"]]' \
+    "$(echo "$pb" | jq -c '[.[] | [.voucher, .line_no, .evidence.basis, .evidence.contract_total, .evidence.line_amount]]')"

@@ -120,6 +120,8 @@ static void test_each_rule_names_its_columns(void **state)
         {"procurement_method", "PROCUREMENT_BYPASS", "采购方式/procurement_method"},
         {"business_date", "RETROACTIVE_APPROVAL", "业务日期/business_date"},
         {"document_dates", "STALE_DOCUMENT", "单据日期/document_dates or JSON documents[]"},
+        {"attachments", "MISSING_DOCUMENT", "附件数/attachments or JSON documents[]"},
+        {"credit", "MISSING_DOCUMENT", "贷方金额/credit"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         vouch_rules_coverage_t c[VOUCH_RULES_MAX];
@@ -202,6 +204,24 @@ static void test_documents_stand_for_document_dates(void **state)
     assert_true(s_find(c, nr, "STALE_DOCUMENT")->runs);
 }
 
+/* MISSING_DOCUMENT reads the attachment count or JSON documents[] (either
+ * will do), and the credits that tell a voucher pays out */
+static void test_documents_stand_for_attachments(void **state)
+{
+    (void)state;
+    vouch_rules_coverage_t c[VOUCH_RULES_MAX];
+    const char *names[S_NSEED + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < S_NSEED; i++)
+        if (strcmp(s_seed[i], "attachments") != 0)
+            names[n++] = s_seed[i];
+    size_t nr = vouch_rules_coverage(names, n, c, VOUCH_RULES_MAX);
+    assert_false(s_find(c, nr, "MISSING_DOCUMENT")->runs);
+    names[n++] = "documents";
+    nr = vouch_rules_coverage(names, n, c, VOUCH_RULES_MAX);
+    assert_true(s_find(c, nr, "MISSING_DOCUMENT")->runs);
+}
+
 /* the bit set form agrees with the name form */
 static void test_fields_bits(void **state)
 {
@@ -262,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_engine_columns_stop_every_rule),
         cmocka_unit_test(test_several_missing),
         cmocka_unit_test(test_documents_stand_for_document_dates),
+        cmocka_unit_test(test_documents_stand_for_attachments),
         cmocka_unit_test(test_fields_bits),
         cmocka_unit_test(test_every_need_is_a_field),
         cmocka_unit_test(test_max),

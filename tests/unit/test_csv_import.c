@@ -1379,6 +1379,24 @@ static void test_bad_dates(void **state)
     s_refused_with(&r, "ledger.csv:2: column 单据日期: \"2022-01-01;soon\" is not a date");
     s_sink_free(&sink);
 
+    /* every column of document dates is read, each named when it is wrong
+     * (STALE_DOCUMENT counts every date of 单据日期, 发票日期 and 开票日期) */
+    csv = "单位,凭证日期,凭证号,借方,贷方,单据日期,发票日期,开票日期\n"
+          "某局,2022-01-05,记-1,1,,2021-12-08;2022-01-02,,2021-06-30\n"
+          "某局,2022-01-05,记-1,,1,,2021-11-11,\n";
+    r = s_run_text(csv, NULL, &sink);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(sink.lines[0].line.text[VOUCH_T_DOCUMENT_DATES],
+                        "2021-12-08;2022-01-02;2021-06-30");
+    assert_string_equal(sink.lines[1].line.text[VOUCH_T_DOCUMENT_DATES], "2021-11-11");
+    assert_string_equal(sink.lines[0].extra, "{}");
+    s_sink_free(&sink);
+    csv = "单位,凭证日期,凭证号,借方,贷方,单据日期,发票日期\n某局,2022-01-05,记-1,1,,2022-01-01,"
+          "soon\n";
+    r = s_run_text(csv, NULL, &sink);
+    s_refused_with(&r, "ledger.csv:2: column 发票日期: \"soon\" is not a date");
+    s_sink_free(&sink);
+
     /* several dates: the earliest counts, blank is none */
     csv = "单位,凭证日期,凭证号,借方,贷方,业务日期,审批日期\n"
           "某局,2022-01-05,记-1,1,,2022-01-03、2021-12-30,\n";

@@ -106,6 +106,11 @@ static void test_default_loads(void **state)
     assert_string_equal(vouch_policy_rule(p, "MISCLASS_EXPENSE")->severity, "medium");
     assert_string_equal(vouch_policy_rule(p, "PAYEE_MISMATCH")->severity, "high");
     assert_string_equal(vouch_policy_rule(p, "STALE_DOCUMENT")->severity, "low");
+    assert_string_equal(vouch_policy_rule(p, "MISSING_DOCUMENT")->severity, "medium");
+    const vouch_policy_words_t *signed_kinds = vouch_policy_words(p, VOUCH_POLICY_SIGNED_KINDS);
+    assert_int_equal(signed_kinds->n, 2);
+    assert_true(vouch_policy_words_find(signed_kinds, "合同") >= 0);
+    assert_true(vouch_policy_words_find(signed_kinds, "验收单") >= 0);
     /* rules that run elsewhere are data too */
     assert_non_null(vouch_policy_rule(p, "SPLIT_PURCHASE"));
     assert_null(vouch_policy_rule(p, "NO_SUCH_RULE"));
@@ -116,62 +121,159 @@ static void test_default_loads(void **state)
     vouch_policy_destroy(&p); /* NULL-safe */
 }
 
+/* The term an indicator beginning with s names in edition e. */
+static const vouch_policy_term_t *s_term(const vouch_policy_econ_t *e, const char *s)
+{
+    const vouch_policy_words_t *w = vouch_policy_indicator_words(e);
+    int k = vouch_policy_words_at(w, s, strlen(s));
+    if (k < 0)
+        return NULL;
+    return vouch_policy_indicator_term(e, w->items[k].tag);
+}
+
 static void test_econ_table(void **state)
 {
     (void)state;
     vouch_policy_t *p = vouch_policy_new_from_file(POLICY_PATH, NULL, NULL);
     assert_non_null(p);
-    assert_string_equal(vouch_policy_econ_name(p, "30217"), "公务接待费");
-    assert_string_equal(vouch_policy_econ_name(p, "30101"), "基本工资");
-    assert_string_equal(vouch_policy_econ_name(p, "30299"), "其他商品和服务支出");
-    assert_string_equal(vouch_policy_econ_name(p, "31099"), "其他资本性支出");
-    assert_string_equal(vouch_policy_econ_name(p, "39999"), "其他支出");
-    assert_null(vouch_policy_econ_name(p, "30230"));
-    assert_null(vouch_policy_econ_name(p, "302"));
-    /* the table's classes, complete款 for each */
-    static const char *const some[] = {"30114", "30199", "30240", "30311", "30399", "30704",
-                                       "30922", "30999", "31012", "31022", "39906", "39910"};
-    for (size_t i = 0; i < sizeof some / sizeof some[0]; i++)
-        assert_true(vouch_policy_econ_known(p, some[i]));
+    /* one edition from 2018 on; none before */
+    const vouch_policy_econ_t *e = vouch_policy_econ(p, 2022);
+    assert_non_null(e);
+    assert_ptr_equal(vouch_policy_econ(p, 2018), e);
+    assert_ptr_equal(vouch_policy_econ(p, 2035), e);
+    assert_null(vouch_policy_econ(p, 2017));
+    assert_string_equal(vouch_policy_econ_edition(e), "2018");
+    assert_null(vouch_policy_econ_name(NULL, "30217"));
+    assert_int_equal(vouch_policy_indicator_words(NULL)->n, 0);
 
-    const vouch_policy_words_t *w = vouch_policy_indicator_words(p);
+    assert_string_equal(vouch_policy_econ_name(e, "30217"), "公务接待费");
+    assert_string_equal(vouch_policy_econ_name(e, "30101"), "基本工资");
+    assert_string_equal(vouch_policy_econ_name(e, "30299"), "其他商品和服务支出");
+    assert_string_equal(vouch_policy_econ_name(e, "31099"), "其他资本性支出");
+    assert_string_equal(vouch_policy_econ_name(e, "39999"), "其他支出");
+    assert_null(vouch_policy_econ_name(e, "30230"));
+    assert_null(vouch_policy_econ_name(e, "302"));
+    assert_null(vouch_policy_econ_name(e, "3021701"));
+
+    /* RULES.md: complete for 301, 302, 303, 307, 309, 310 and 399 (款 as in
+     * the 2018 table; no 30104, 30210, 30904...) */
+    static const char *const codes[] = {
+        "30101", "30102", "30103", "30106", "30107", "30108", "30109", "30110", "30111", "30112",
+        "30113", "30114", "30199", "30201", "30202", "30203", "30204", "30205", "30206", "30207",
+        "30208", "30209", "30211", "30212", "30213", "30214", "30215", "30216", "30217", "30218",
+        "30224", "30225", "30226", "30227", "30228", "30229", "30231", "30239", "30240", "30299",
+        "30301", "30302", "30303", "30304", "30305", "30306", "30307", "30308", "30309", "30310",
+        "30311", "30399", "30701", "30702", "30703", "30704", "30901", "30902", "30903", "30905",
+        "30906", "30907", "30908", "30913", "30919", "30921", "30922", "30999", "31001", "31002",
+        "31003", "31005", "31006", "31007", "31008", "31009", "31010", "31011", "31012", "31013",
+        "31019", "31021", "31022", "31099", "39906", "39907", "39908", "39909", "39910", "39999",
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (!vouch_policy_econ_known(e, codes[i]))
+            fail_msg("%s is not in the table", codes[i]);
+    static const char *const absent[] = {"30104", "30105", "30210", "30219", "30230",
+                                         "30904", "31004", "31014", "30312"};
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+        assert_false(vouch_policy_econ_known(e, absent[i]));
+
     /* longest name wins: 邮电费 is 30207, not 电费 */
-    const char *s = "邮电费";
-    int k = vouch_policy_words_at(w, s, strlen(s));
-    assert_true(k >= 0);
-    const vouch_policy_term_t *t = vouch_policy_indicator_term(p, w->items[k].tag);
+    const vouch_policy_term_t *t = s_term(e, "邮电费");
+    assert_non_null(t);
     assert_int_equal(t->kind, VOUCH_POLICY_TERM_CATEGORY);
     assert_int_equal(t->ncodes, 1);
     assert_string_equal(t->codes[0], "30207");
-    /* a shared name names all its codes */
-    s = "信息网络及软件购置更新";
-    k = vouch_policy_words_at(w, s, strlen(s));
-    t = vouch_policy_indicator_term(p, w->items[k].tag);
-    assert_int_equal(t->ncodes, 2);
+    t = s_term(e, "医疗费补助");
+    assert_string_equal(t->codes[0], "30307");
+    /* a shared name names all its codes: every 309 name but 其他基本建设支出
+     * is a 310 name too */
+    static const char *const shared[][3] = {
+        {"房屋建筑物购建", "30901", "31001"},   {"办公设备购置", "30902", "31002"},
+        {"专用设备购置", "30903", "31003"},     {"基础设施建设", "30905", "31005"},
+        {"大型修缮", "30906", "31006"},         {"信息网络及软件购置更新", "30907", "31007"},
+        {"物资储备", "30908", "31008"},         {"公务用车购置", "30913", "31013"},
+        {"其他交通工具购置", "30919", "31019"}, {"文物和陈列品购置", "30921", "31021"},
+        {"无形资产购置", "30922", "31022"},
+    };
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++) {
+        t = s_term(e, shared[i][0]);
+        assert_non_null(t);
+        assert_int_equal(t->ncodes, 2);
+        bool a = false, b = false;
+        for (size_t k = 0; k < 2; k++) {
+            a = a || strcmp(t->codes[k], shared[i][1]) == 0;
+            b = b || strcmp(t->codes[k], shared[i][2]) == 0;
+        }
+        if (!a || !b)
+            fail_msg("%s does not name %s and %s", shared[i][0], shared[i][1], shared[i][2]);
+    }
     /* class names name nothing, even where a code shares the name */
-    s = "其他支出";
-    k = vouch_policy_words_at(w, s, strlen(s));
-    t = vouch_policy_indicator_term(p, w->items[k].tag);
-    assert_int_equal(t->kind, VOUCH_POLICY_TERM_CLASS);
-    assert_int_equal(t->ncodes, 0);
+    static const char *const classes[] = {"工资福利支出",       "商品和服务支出",
+                                          "对个人和家庭的补助", "债务利息及费用支出",
+                                          "资本性支出",         "其他支出"};
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        t = s_term(e, classes[i]);
+        assert_non_null(t);
+        assert_int_equal(t->kind, VOUCH_POLICY_TERM_CLASS);
+        assert_int_equal(t->ncodes, 0);
+    }
     /* 其他商品和服务支出 is 30299, not the class inside it */
-    s = "其他商品和服务支出";
-    k = vouch_policy_words_at(w, s, strlen(s));
-    t = vouch_policy_indicator_term(p, w->items[k].tag);
+    t = s_term(e, "其他商品和服务支出");
     assert_int_equal(t->kind, VOUCH_POLICY_TERM_CATEGORY);
     assert_string_equal(t->codes[0], "30299");
-    s = "日常公用经费";
-    k = vouch_policy_words_at(w, s, strlen(s));
-    t = vouch_policy_indicator_term(p, w->items[k].tag);
+    t = s_term(e, "日常公用经费");
     assert_int_equal(t->kind, VOUCH_POLICY_TERM_GENERAL);
     assert_string_equal(t->name, "日常公用经费");
     /* names are folded: the full-width parentheses of the table match the
      * half-width ones an export holds after NFKC */
-    s = "因公出国(境)费用";
-    k = vouch_policy_words_at(w, s, strlen(s));
-    assert_true(k >= 0);
-    assert_string_equal(vouch_policy_indicator_term(p, w->items[k].tag)->codes[0], "30212");
+    t = s_term(e, "因公出国(境)费用");
+    assert_non_null(t);
+    assert_string_equal(t->codes[0], "30212");
     vouch_policy_destroy(&p);
+}
+
+/* a later edition is data: the years it covers read it, earlier years the
+ * edition before; two editions may not share a year */
+static void test_econ_editions(void **state)
+{
+    (void)state;
+    json_t *doc = s_default_doc();
+    json_t *eds =
+        json_object_get(json_object_get(s_default_profile(doc), "econ_classification"), "editions");
+    json_t *e2018 = json_object_get(eds, "2018");
+    json_object_set_new(e2018, "fiscal_years", json_pack("{s:i, s:i}", "from", 2018, "to", 2023));
+    json_t *e2024 = json_deep_copy(e2018);
+    json_object_set_new(e2024, "fiscal_years", json_pack("{s:i, s:n}", "from", 2024, "to"));
+    json_object_set_new(json_object_get(e2024, "codes"), "30241", json_string("新设费用"));
+    json_object_del(json_object_get(e2024, "codes"), "39906");
+    json_object_set_new(eds, "2024", e2024);
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    vouch_policy_t *p = s_load_doc(doc, NULL, &err);
+    if (!p)
+        fail_msg("%s", err.text);
+    assert_string_equal(vouch_policy_econ_edition(vouch_policy_econ(p, 2023)), "2018");
+    assert_string_equal(vouch_policy_econ_edition(vouch_policy_econ(p, 2024)), "2024");
+    assert_null(vouch_policy_econ_name(vouch_policy_econ(p, 2023), "30241"));
+    assert_string_equal(vouch_policy_econ_name(vouch_policy_econ(p, 2024), "30241"), "新设费用");
+    assert_true(vouch_policy_econ_known(vouch_policy_econ(p, 2023), "39906"));
+    assert_false(vouch_policy_econ_known(vouch_policy_econ(p, 2024), "39906"));
+    assert_non_null(s_term(vouch_policy_econ(p, 2024), "新设费用"));
+    assert_null(s_term(vouch_policy_econ(p, 2023), "新设费用"));
+    vouch_policy_destroy(&p);
+
+    json_object_set_new(e2024, "fiscal_years", json_pack("{s:i}", "from", 2023));
+    s_expect_error(doc, NULL, "2018 and 2024 apply to the same fiscal years");
+    json_object_set_new(e2024, "fiscal_years", json_pack("{s:i, s:i}", "from", 2025, "to", 2024));
+    s_expect_error(doc, NULL, "editions.2024.fiscal_years: to is before from");
+    json_object_set_new(e2024, "fiscal_years", json_pack("{s:i}", "from", 2024));
+    json_object_set_new(json_object_get(e2024, "codes"), "3O241", json_string("typo"));
+    s_expect_error(doc, NULL, "editions.2024.codes: \"3O241\" must be a code of digits");
+    json_object_del(json_object_get(e2024, "codes"), "3O241");
+    json_object_set_new(e2024, "clases", json_object());
+    s_expect_error(doc, NULL, "unknown key econ_classification.editions.2024.clases");
+    json_object_clear(eds);
+    s_expect_error(doc, NULL, "econ_classification.editions is empty");
+    json_decref(doc);
 }
 
 static void test_codes_by_prefix(void **state)
@@ -284,6 +386,19 @@ static void test_missing_and_wrong_keys(void **state)
 
     json_decref(doc);
     doc = s_default_doc();
+    rules = json_object_get(s_default_profile(doc), "rules");
+    json_t *missing = json_object_get(rules, "MISSING_DOCUMENT");
+    json_object_set_new(missing, "signed_document_kind", json_pack("[s]", "合同"));
+    s_expect_error(doc, NULL, "unknown key rules.MISSING_DOCUMENT.signed_document_kind");
+    json_object_del(missing, "signed_document_kind");
+    json_object_set_new(missing, "signed_document_kinds", json_array());
+    s_expect_error(doc, NULL, "rules.MISSING_DOCUMENT.signed_document_kinds is empty");
+    json_object_set_new(missing, "signed_document_kinds", json_pack("[s]", "合同"));
+    json_object_del(json_object_get(missing, "messages"), "undated");
+    s_expect_error(doc, NULL, "rules.MISSING_DOCUMENT.messages.undated is missing");
+
+    json_decref(doc);
+    doc = s_default_doc();
     json_object_del(s_default_profile(doc), "econ_classification");
     s_expect_error(doc, NULL, "econ_classification is missing");
     s_expect_error(doc, "no-such-profile", "no such profile");
@@ -302,16 +417,16 @@ static void test_extends(void **state)
     json_t *doc = s_default_doc();
     json_t *profiles = json_object_get(doc, "profiles");
     json_error_t jerr;
-    json_t *hunan =
-        json_loads("{\"extends\": \"cn-default\","
-                   " \"fiscal_years\": {\"from\": 2021, \"to\": 2023},"
-                   " \"thresholds\": {\"emall_floor\": \"50000.00\"},"
-                   " \"organisation_markers\": {\"max_person_name_length\": 4},"
-                   " \"econ_classification\": {\"codes\": {\"30217\": \"公务接待费（含外宾）\"}},"
-                   " \"rules\": {\"MISCLASS_EXPENSE\": {\"severity\": \"high\"},"
-                   "           \"PAYEE_MISMATCH\": {\"enabled\": false},"
-                   "           \"SPLIT_PURCHASE\": null}}",
-                   0, &jerr);
+    json_t *hunan = json_loads("{\"extends\": \"cn-default\","
+                               " \"fiscal_years\": {\"from\": 2021, \"to\": 2023},"
+                               " \"thresholds\": {\"emall_floor\": \"50000.00\"},"
+                               " \"organisation_markers\": {\"max_person_name_length\": 4},"
+                               " \"econ_classification\": {\"editions\": {\"2018\": {\"codes\":"
+                               "   {\"30217\": \"公务接待费（含外宾）\"}}}},"
+                               " \"rules\": {\"MISCLASS_EXPENSE\": {\"severity\": \"high\"},"
+                               "           \"PAYEE_MISMATCH\": {\"enabled\": false},"
+                               "           \"SPLIT_PURCHASE\": null}}",
+                               0, &jerr);
     assert_non_null(hunan);
     json_object_set_new(profiles, "hunan-2021", hunan);
 
@@ -327,8 +442,9 @@ static void test_extends(void **state)
     assert_int_equal(vouch_policy_stale_days(p), 180);
     assert_int_equal(vouch_policy_max_person_name(p), 4);
     assert_int_equal(vouch_policy_words(p, VOUCH_POLICY_ORG_CONTAINS)->n, 10);
-    assert_string_equal(vouch_policy_econ_name(p, "30217"), "公务接待费（含外宾）");
-    assert_string_equal(vouch_policy_econ_name(p, "30215"), "会议费");
+    assert_string_equal(vouch_policy_econ_name(vouch_policy_econ(p, 2022), "30217"),
+                        "公务接待费（含外宾）");
+    assert_string_equal(vouch_policy_econ_name(vouch_policy_econ(p, 2022), "30215"), "会议费");
     assert_false(vouch_policy_applies_to_year(p, 2024));
     const vouch_policy_rule_t *r = vouch_policy_rule(p, "MISCLASS_EXPENSE");
     assert_string_equal(r->severity, "high");
@@ -346,7 +462,7 @@ static void test_extends(void **state)
     p = s_load_doc(doc, NULL, &err);
     assert_non_null(p);
     assert_int_equal(vouch_policy_emall_floor(p), 10000000);
-    assert_string_equal(vouch_policy_econ_name(p, "30217"), "公务接待费");
+    assert_string_equal(vouch_policy_econ_name(vouch_policy_econ(p, 2022), "30217"), "公务接待费");
     vouch_policy_destroy(&p);
 
     /* one level only */
@@ -367,6 +483,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_loads),
         cmocka_unit_test(test_econ_table),
+        cmocka_unit_test(test_econ_editions),
         cmocka_unit_test(test_codes_by_prefix),
         cmocka_unit_test(test_bad_json_names_line_and_column),
         cmocka_unit_test(test_missing_and_wrong_keys),
