@@ -32,6 +32,17 @@ int vouch_ctl_format_parse(const char *name)
     return -1;
 }
 
+int vouch_ctl_format_table_json(const char *name, int *format)
+{
+    int f = vouch_ctl_format_parse(name);
+    if (f != VOUCH_FMT_TABLE && f != VOUCH_FMT_JSON) {
+        vouch_ctl_fail("--format is table or json");
+        return -1;
+    }
+    *format = f;
+    return 0;
+}
+
 static int s_connect(vouch_ctl_t *ctl)
 {
     if (ctl->control)
