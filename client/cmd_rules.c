@@ -15,6 +15,7 @@
 #include "money.h"
 #include "policy.h"
 #include "policy_lint.h"
+#include "policy_set.h"
 #include "rules.h"
 #include "rules_catalog.h"
 #include "table.h"
@@ -26,32 +27,40 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: vouchctl rules [list] [--profile P] [--policy FILE] [--format table|json]\n"
-            "       vouchctl rules lint FILE [--format table|json]\n"
-            "       vouchctl rules explain RULE [--profile P] [--policy FILE]\n"
-            "                                   [--format table|json]\n"
-            "\n"
-            "list     every rule the policy or this build knows: version, severity, where it\n"
-            "         runs (worker, vouchd SQL, ingest), whether it runs, the columns it needs\n"
-            "lint     check a policy file: every profile, extends, unknown keys and wrong\n"
-            "         types (named by their JSON path), codes that are not codes of the\n"
-            "         economic classification, thresholds that are not amounts; exit 1 on\n"
-            "         an error\n"
-            "explain  what RULE means under a profile, from the policy's data: word\n"
-            "         families, code sets, thresholds, severity, messages (中文 and English)\n"
-            "\n"
-            "  --policy FILE   the policy file (default: vouch.conf's policy_file)\n"
-            "  --profile P     the profile (default: vouch.conf's policy_profile)\n"
-            "\n"
-            "Needs no vouchd or database.\n"
-            "exit status: 0 done, 1 refused (a policy that does not load, an unknown rule,\n"
-            "lint errors), 2 wrong usage\n");
+    fprintf(
+        out,
+        "usage: vouchctl rules [list] [--profile P | --org NAME [--year YEAR]] [--policy FILE]\n"
+        "                      [--format table|json]\n"
+        "       vouchctl rules lint FILE [--format table|json]\n"
+        "       vouchctl rules explain RULE [--profile P | --org NAME [--year YEAR]]\n"
+        "                                   [--policy FILE]\n"
+        "                                   [--format table|json]\n"
+        "\n"
+        "list     every rule the policy or this build knows: version, severity, where it\n"
+        "         runs (worker, vouchd SQL, ingest), whether it runs, the columns it needs\n"
+        "lint     check a policy file: every profile, extends, unknown keys and wrong\n"
+        "         types (named by their JSON path), codes that are not codes of the\n"
+        "         economic classification, thresholds that are not amounts; exit 1 on\n"
+        "         an error\n"
+        "explain  what RULE means under a profile, from the policy's data: word\n"
+        "         families, code sets, thresholds, severity, messages (中文 and English)\n"
+        "\n"
+        "  --policy FILE   the policy file (default: vouch.conf's policy_file)\n"
+        "  --profile P     the profile (default: vouch.conf's policy_profile)\n"
+        "  --org NAME [--year YEAR]\n"
+        "                  the profile that unit's ledgers (of that fiscal year) run under,\n"
+        "                  as vouch.conf's profile.<unit> lines choose it\n"
+        "\n"
+        "Needs no vouchd or database.\n"
+        "exit status: 0 done, 1 refused (a policy that does not load, an unknown rule,\n"
+        "lint errors), 2 wrong usage\n");
 }
 
 typedef struct {
     const char *policy_file;
     const char *profile;
+    const char *org;
+    int year; /* 0: any */
     int format;
 } s_opts_t;
 
@@ -346,7 +355,21 @@ static vouch_policy_t *s_load(const vouch_ctl_t *ctl, const s_opts_t *o)
     vouch_error_t err;
     vouch_error_clear(&err);
     const char *path = s_policy_file(ctl, o);
-    vouch_policy_t *pol = vouch_policy_new_from_file(path, s_profile(ctl, o), &err);
+    char profile[256];
+    snprintf(profile, sizeof profile, "%s", s_profile(ctl, o));
+    if (o->org) {
+        /* the profile vouchd would choose for the org's ledgers of that year */
+        vouch_policy_set_t *set = vouch_policy_set_new_from_file(path, ctl->cfg, &err);
+        if (!set) {
+            char text[1024];
+            vouch_ctl_fail("%s", vouch_error_format(&err, text, sizeof text));
+            return NULL;
+        }
+        snprintf(profile, sizeof profile, "%s",
+                 vouch_policy_profile(vouch_policy_set_for(set, o->org, o->year)));
+        vouch_policy_set_destroy(&set);
+    }
+    vouch_policy_t *pol = vouch_policy_new_from_file(path, profile, &err);
     if (!pol) {
         char text[1024];
         vouch_ctl_fail("%s", vouch_error_format(&err, text, sizeof text));
@@ -666,6 +689,8 @@ int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv)
     static const struct option opts[] = {
         {"policy", required_argument, NULL, 'P'},
         {"profile", required_argument, NULL, 'p'},
+        {"org", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, 'y'},
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -681,6 +706,19 @@ int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv)
         case 'p':
             o.profile = optarg;
             break;
+        case 'o':
+            o.org = optarg;
+            break;
+        case 'y': {
+            char *end;
+            long y = strtol(optarg, &end, 10);
+            if (*end || y < 1900 || y > 2200) {
+                vouch_ctl_fail("--year: \"%s\" is not a fiscal year", optarg);
+                return VOUCH_EXIT_USAGE;
+            }
+            o.year = (int)y;
+            break;
+        }
         case 'f':
             if (vouch_ctl_format_table_json(optarg, &o.format) != 0)
                 return VOUCH_EXIT_USAGE;
@@ -692,6 +730,19 @@ int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv)
             s_usage(stderr);
             return VOUCH_EXIT_USAGE;
         }
+    }
+    if (o.org && o.profile) {
+        vouch_ctl_fail("--org chooses the profile: give --org or --profile, not both");
+        return VOUCH_EXIT_USAGE;
+    }
+    if (o.org && !ctl->cfg) {
+        vouch_ctl_fail("--org needs vouch.conf's profile.<unit> lines: give --home DIR or set "
+                       "VOUCH_HOME");
+        return VOUCH_EXIT_USAGE;
+    }
+    if (o.year && !o.org) {
+        vouch_ctl_fail("--year goes with --org");
+        return VOUCH_EXIT_USAGE;
     }
     const char *sub = optind < argc ? argv[optind] : "list";
     int nargs = argc - optind - (optind < argc ? 1 : 0);

@@ -54,11 +54,20 @@ static void s_line_from_row(PGresult *r, int row, vouch_line_t *l)
 }
 
 /* The contract totals a batch's PROCUREMENT_BYPASS needs: for each contract
- * its lines touch, the in-scope financial-book debits over all the org's ledgers. */
-static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char *ledger_id,
-                           const char *first, const char *last, vouch_error_t *err)
+ * its lines touch, the in-scope financial-book debits over all the org's
+ * ledgers, in scope as the batch's profile says. */
+static json_t *s_contracts(vouch_server_t *self, const vouch_policy_t *policy, const char *org_id,
+                           const char *ledger_id, const char *first, const char *last,
+                           vouch_error_t *err)
 {
-    const char *p[] = {org_id, ledger_id, first, last, self->procurement_scope};
+    vouch_buf_t scope; /* '{"30201%",...}': codes are digits (the policy checks) */
+    vouch_buf_init(&scope);
+    vouch_buf_putc(&scope, '{');
+    const vouch_policy_codes_t *codes = vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE);
+    for (size_t i = 0; i < codes->n; i++)
+        vouch_buf_printf(&scope, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
+    vouch_buf_putc(&scope, '}');
+    const char *p[] = {org_id, ledger_id, first, last, scope.data};
     PGresult *r = vouch_db_exec(
         self->conn, err,
         "SELECT contract_no, sum(debit) FROM lines WHERE org_id = $1 AND contract_no IN ("
@@ -66,6 +75,7 @@ static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char 
         " AND contract_no IS NOT NULL) AND debit > 0 AND account_code LIKE '5%'"
         " AND econ_code LIKE ANY ($5::text[]) GROUP BY contract_no",
         5, p);
+    vouch_buf_free(&scope);
     if (!r)
         return NULL;
     json_t *a = json_array();
@@ -93,23 +103,28 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
         vouch_server_db_failed(self, err.text);
         return -1;
     }
-    json_t *contracts = s_contracts(self, org_id, ledger_id, first, last, &err);
+    /* the profile of the batch's org for its fiscal year (vouch.conf's profile.<org>) */
+    int n = PQntuples(r);
+    const vouch_policy_t *policy = vouch_policy_set_for(
+        self->policies, n ? PQgetvalue(r, 0, S_FIRST_TEXT + VOUCH_T_ORG) : NULL,
+        n ? atoi(PQgetvalue(r, 0, 10)) : 0);
+    json_t *contracts = s_contracts(self, policy, org_id, ledger_id, first, last, &err);
     if (!contracts) {
         PQclear(r);
         vouch_server_db_failed(self, err.text);
         return -1;
     }
-    int n = PQntuples(r);
     vouch_line_t *lines = vouch_calloc((size_t)(n ? n : 1), sizeof *lines);
     for (int i = 0; i < n; i++)
         s_line_from_row(r, i, &lines[i]);
     vouch_buf_t payload;
     vouch_buf_init(&payload);
     vouch_wire_lines_encode(&payload, lines, (size_t)n);
-    json_t *h = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch", "ledger_id",
-                          (json_int_t)atoll(ledger_id), "batch_no", (json_int_t)atoll(batch_no),
-                          "org_id", (json_int_t)atoll(org_id), "policy", self->policy_version,
-                          "profile", self->policy_profile, "lines", n, "contracts", contracts);
+    json_t *h =
+        json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch", "ledger_id",
+                  (json_int_t)atoll(ledger_id), "batch_no", (json_int_t)atoll(batch_no), "org_id",
+                  (json_int_t)atoll(org_id), "policy", self->policy_version, "profile",
+                  vouch_policy_profile(policy), "lines", n, "contracts", contracts);
     int rc = vouch_wire_send(self->work, NULL, 0, h, payload.data, payload.len, ZMQ_DONTWAIT);
     json_decref(h);
     vouch_buf_free(&payload);

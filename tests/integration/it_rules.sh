@@ -59,7 +59,9 @@ expect_eq "lint of a bad policy exits 1" 1 $rc
 grep -q "profiles.hunan.thresholds.emall_flor: unknown key" "$state/err" || fail "lint names the child's key: $(cat "$state/err")"
 grep -q "profiles.cn-default" "$state/err" || fail "lint names the parent's key"
 ok "lint names each mistake by its path"
-expect_eq "lint json" 2 "$(ctl rules lint --format json "$state/bad.json" | jq '[.problems[] | select(.severity == "error")] | length')"
+# the parent's mistake fails every profile that extends it
+expect_eq "lint json: the profiles refused" "cn-default hunan province-example" \
+    "$(ctl rules lint --format json "$state/bad.json" | jq -r '[.problems[] | select(.severity == "error") | .profile] | unique | join(" ")')"
 printf '{"format": 1,\n  "profiles": {\n' >"$state/cut.json"
 set +e
 ctl rules lint "$state/cut.json" 2>"$state/err" >/dev/null; rc=$?
