@@ -709,16 +709,10 @@ int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv)
         case 'o':
             o.org = optarg;
             break;
-        case 'y': {
-            char *end;
-            long y = strtol(optarg, &end, 10);
-            if (*end || y < 1900 || y > 2200) {
-                vouch_ctl_fail("--year: \"%s\" is not a fiscal year", optarg);
+        case 'y':
+            if (vouch_ctl_year_arg(optarg, &o.year) != 0)
                 return VOUCH_EXIT_USAGE;
-            }
-            o.year = (int)y;
             break;
-        }
         case 'f':
             if (vouch_ctl_format_table_json(optarg, &o.format) != 0)
                 return VOUCH_EXIT_USAGE;

@@ -147,3 +147,29 @@ PGconn *vouch_ctl_db(vouch_ctl_t *ctl)
     ctl->db = conn;
     return conn;
 }
+
+PGresult *vouch_ctl_exec(PGconn *db, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *r = PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+        msg[strcspn(msg, "\n")] = '\0';
+        vouch_ctl_fail("query failed: %s", msg);
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+int vouch_ctl_year_arg(const char *arg, int *year)
+{
+    char *end;
+    long y = strtol(arg, &end, 10);
+    if (end == arg || *end || y < 1900 || y > 2200) {
+        vouch_ctl_fail("--year: \"%s\" is not a fiscal year", arg);
+        return -1;
+    }
+    *year = (int)y;
+    return 0;
+}

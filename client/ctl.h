@@ -40,6 +40,13 @@ void vouch_ctl_reset(vouch_ctl_t *ctl);
 /* The database, or NULL after printing why (the caller exits 3). */
 PGconn *vouch_ctl_db(vouch_ctl_t *ctl);
 
+/* A query that returns rows, with $n parameters: the result (the caller
+ * PQclears), or NULL after printing PostgreSQL's message. */
+PGresult *vouch_ctl_exec(PGconn *db, const char *sql, int nparams, const char *const *params);
+
+/* --year YEAR: a fiscal year into *year, or -1 after saying why (exit 2). */
+int vouch_ctl_year_arg(const char *arg, int *year);
+
 /* Print "vouchctl: ..." on stderr. */
 void vouch_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -57,5 +64,6 @@ int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_check(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_report(vouch_ctl_t *ctl, int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static void s_usage(FILE *out)
                  "  rules [list|lint FILE|explain RULE] [--profile P] [--policy FILE]\n"
                  "                          the rule policy: its rules, a check of a policy\n"
                  "                          file, what a rule means under a profile\n"
+                 "  report sangong --org NAME --year YEAR [--format table|json]\n"
+                 "                          三公经费 booked and restated, on the year before\n"
                  "\n"
                  "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
                  "  -h, --help   this text; COMMAND --help for a command's\n"
@@ -61,8 +63,15 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(vouch_ctl_t *, int, char **);
     } commands[] = {
-        {"ingest", vouch_cmd_ingest}, {"flags", vouch_cmd_flags}, {"show", vouch_cmd_show},
-        {"status", vouch_cmd_status}, {"check", vouch_cmd_check}, {"rules", vouch_cmd_rules},
+        // clang-format off
+        {"ingest", vouch_cmd_ingest},
+        {"flags", vouch_cmd_flags},
+        {"show", vouch_cmd_show},
+        {"status", vouch_cmd_status},
+        {"check", vouch_cmd_check},
+        {"rules", vouch_cmd_rules},
+        {"report", vouch_cmd_report},
+        // clang-format on
     };
     const char *name = argv[i];
     int (*fn)(vouch_ctl_t *, int, char **) = NULL;
