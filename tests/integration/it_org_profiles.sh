@@ -17,6 +17,8 @@ CONF
 }
 conf ""
 stack_up --workers 2
+grep -q "serving .*profile.永州市省标单位 = province-example" "$state/log/vouchd.log" || fail "vouchd's start names the org lines"
+ok "vouchd's start names the org lines"
 seed=$fixtures/seed-case/ledger-2022.csv
 sed 's/永州市人力资源和社会保障局/永州市省标单位/' "$seed" >"$state/province-2022.csv"
 sed 's/永州市人力资源和社会保障局/永州市省标单位/' "$fixtures/sangong/ledger-2021.csv" >"$state/province-2021.csv"
