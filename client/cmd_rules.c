@@ -673,9 +673,13 @@ static int s_lint(const s_opts_t *o, const char *file)
                     snprintf(z, sizeof z, "%lld", (long long)json_integer_value(to));
                 snprintf(years, sizeof years, "fiscal years %s–%s", a, z);
             }
-            printf("profile %-20s %-7s %s%s%s\n", json_string_value(json_object_get(p, "name")),
-                   json_is_true(json_object_get(p, "ok")) ? "ok" : "refused", years,
-                   ext ? ", extends " : "", ext ? ext : "");
+            /* a profile that does not load has no years to speak of */
+            bool ok = json_is_true(json_object_get(p, "ok"));
+            char extends[160] = "";
+            if (ext)
+                snprintf(extends, sizeof extends, "%sextends %s", ok ? ", " : "", ext);
+            printf("profile %-20s %-7s %s%s\n", json_string_value(json_object_get(p, "name")),
+                   ok ? "ok" : "refused", ok ? years : "", extends);
         }
         printf("%s: policy version %s, %lld error(s), %lld warning(s)\n", file,
                json_string_value(json_object_get(report, "version")), errors, warnings);
