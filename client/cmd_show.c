@@ -24,6 +24,11 @@ static void s_usage(FILE *out)
                  "rules could run on its columns (coverage); or one voucher of a ledger.\n");
 }
 
+static PGresult *s_run(PGconn *db, const char *sql, int n, const char *const *p)
+{
+    return vouch_ctl_exec(db, sql, n, p);
+}
+
 /* a row as a JSON object, every column by its name, values as text (NULL as null) */
 static json_t *s_row_json(PGresult *r, int row)
 {
@@ -45,17 +50,16 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                      const char *word, const char *number, int format)
 {
     const char *p[] = {ledger, year, period, word, number};
-    PGresult *v =
-        vouch_ctl_exec(db,
-                       "SELECT o.name AS org, v.ledger_id, g.file_name,"
-                       " to_char(v.voucher_date, 'YYYY-MM-DD') AS voucher_date, v.fiscal_year,"
-                       " v.period, v.voucher_word, v.voucher_no, v.voucher_raw, v.lines,"
-                       " v.debit, v.credit, v.attachments, v.documents::text AS documents"
-                       " FROM vouchers v JOIN orgs o ON o.org_id = v.org_id"
-                       " JOIN ledgers g ON g.ledger_id = v.ledger_id"
-                       " WHERE v.ledger_id = $1 AND v.fiscal_year = $2 AND v.period = $3"
-                       " AND v.voucher_word = $4 AND v.voucher_no = $5",
-                       5, p);
+    PGresult *v = s_run(db,
+                        "SELECT o.name AS org, v.ledger_id, g.file_name,"
+                        " to_char(v.voucher_date, 'YYYY-MM-DD') AS voucher_date, v.fiscal_year,"
+                        " v.period, v.voucher_word, v.voucher_no, v.voucher_raw, v.lines,"
+                        " v.debit, v.credit, v.attachments, v.documents::text AS documents"
+                        " FROM vouchers v JOIN orgs o ON o.org_id = v.org_id"
+                        " JOIN ledgers g ON g.ledger_id = v.ledger_id"
+                        " WHERE v.ledger_id = $1 AND v.fiscal_year = $2 AND v.period = $3"
+                        " AND v.voucher_word = $4 AND v.voucher_no = $5",
+                        5, p);
     if (!v)
         return VOUCH_EXIT_UNAVAILABLE;
     if (PQntuples(v) != 1) {
@@ -63,7 +67,7 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         vouch_ctl_fail("no such voucher");
         return VOUCH_EXIT_REFUSED;
     }
-    PGresult *l = vouch_ctl_exec(
+    PGresult *l = s_run(
         db,
         "SELECT line_no, seq, file_line, src_line_no, summary, account_code, account_name,"
         " func_code, econ_code, debit, credit, indicator, department, project, claimant, payee,"
@@ -73,17 +77,16 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         " preparer, extra FROM lines WHERE ledger_id = $1 AND fiscal_year = $2 AND period = $3"
         " AND voucher_word = $4 AND voucher_no = $5 ORDER BY line_no, seq",
         5, p);
-    PGresult *f =
-        l ? vouch_ctl_exec(db,
-                           "SELECT f.finding_id, l.line_no, f.rule, f.severity, f.amount,"
-                           " f.status, f.message, f.message_en, f.evidence::text AS evidence,"
-                           " f.rule_version, f.profile, f.policy_version"
-                           " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
-                           " AND l.seq = f.seq WHERE l.ledger_id = $1 AND l.fiscal_year = $2"
-                           " AND l.period = $3 AND l.voucher_word = $4 AND l.voucher_no = $5"
-                           " ORDER BY l.line_no, f.rule",
-                           5, p)
-          : NULL;
+    PGresult *f = l ? s_run(db,
+                            "SELECT f.finding_id, l.line_no, f.rule, f.severity, f.amount,"
+                            " f.status, f.message, f.message_en, f.evidence::text AS evidence,"
+                            " f.rule_version, f.profile, f.policy_version"
+                            " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
+                            " AND l.seq = f.seq WHERE l.ledger_id = $1 AND l.fiscal_year = $2"
+                            " AND l.period = $3 AND l.voucher_word = $4 AND l.voucher_no = $5"
+                            " ORDER BY l.line_no, f.rule",
+                            5, p)
+                    : NULL;
     if (!l || !f) {
         PQclear(v);
         PQclear(l);
@@ -199,12 +202,11 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
 static int s_finding(PGconn *db, const char *id, int format)
 {
     const char *p[] = {id};
-    PGresult *r =
-        vouch_ctl_exec(db,
-                       "SELECT l.ledger_id, l.fiscal_year, l.period, l.voucher_word, l.voucher_no"
-                       " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
-                       " AND l.seq = f.seq WHERE f.finding_id = $1::bigint",
-                       1, p);
+    PGresult *r = s_run(db,
+                        "SELECT l.ledger_id, l.fiscal_year, l.period, l.voucher_word, l.voucher_no"
+                        " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
+                        " AND l.seq = f.seq WHERE f.finding_id = $1::bigint",
+                        1, p);
     if (!r)
         return VOUCH_EXIT_UNAVAILABLE;
     if (PQntuples(r) != 1) {
@@ -225,12 +227,11 @@ static int s_finding(PGconn *db, const char *id, int format)
 static int s_coverage(PGconn *db, const char *id, vouch_rules_coverage_t *cov, size_t *ncov)
 {
     const char *p[] = {id};
-    PGresult *r =
-        vouch_ctl_exec(db,
-                       "SELECT unnest(g.columns) FROM ledgers g WHERE g.ledger_id = $1::bigint"
-                       " UNION ALL SELECT 'documents' WHERE EXISTS (SELECT 1 FROM vouchers v"
-                       " WHERE v.ledger_id = $1::bigint AND v.documents IS NOT NULL)",
-                       1, p);
+    PGresult *r = s_run(db,
+                        "SELECT unnest(g.columns) FROM ledgers g WHERE g.ledger_id = $1::bigint"
+                        " UNION ALL SELECT 'documents' WHERE EXISTS (SELECT 1 FROM vouchers v"
+                        " WHERE v.ledger_id = $1::bigint AND v.documents IS NOT NULL)",
+                        1, p);
     if (!r)
         return -1;
     int n = PQntuples(r);
@@ -246,16 +247,15 @@ static int s_coverage(PGconn *db, const char *id, vouch_rules_coverage_t *cov, s
 static int s_ledger(PGconn *db, const char *id, int format)
 {
     const char *p[] = {id};
-    PGresult *g =
-        vouch_ctl_exec(db,
-                       "SELECT g.ledger_id, o.name AS org, g.file_name, g.sha256, g.fiscal_year,"
-                       " g.period_from, g.period_to, g.lines, g.vouchers, g.dropped, g.batches,"
-                       " array_to_string(g.columns, ', ') AS columns,"
-                       " to_char(g.stored_at, 'YYYY-MM-DD HH24:MI:SS') AS stored_at,"
-                       " to_char(g.analysed_at, 'YYYY-MM-DD HH24:MI:SS') AS analysed_at"
-                       " FROM ledgers g JOIN orgs o ON o.org_id = g.org_id"
-                       " WHERE g.ledger_id = $1::bigint",
-                       1, p);
+    PGresult *g = s_run(db,
+                        "SELECT g.ledger_id, o.name AS org, g.file_name, g.sha256, g.fiscal_year,"
+                        " g.period_from, g.period_to, g.lines, g.vouchers, g.dropped, g.batches,"
+                        " array_to_string(g.columns, ', ') AS columns,"
+                        " to_char(g.stored_at, 'YYYY-MM-DD HH24:MI:SS') AS stored_at,"
+                        " to_char(g.analysed_at, 'YYYY-MM-DD HH24:MI:SS') AS analysed_at"
+                        " FROM ledgers g JOIN orgs o ON o.org_id = g.org_id"
+                        " WHERE g.ledger_id = $1::bigint",
+                        1, p);
     if (!g)
         return VOUCH_EXIT_UNAVAILABLE;
     if (PQntuples(g) != 1) {
@@ -263,17 +263,15 @@ static int s_ledger(PGconn *db, const char *id, int format)
         vouch_ctl_fail("no ledger %s", id);
         return VOUCH_EXIT_REFUSED;
     }
-    PGresult *f =
-        vouch_ctl_exec(db,
-                       "SELECT rule, count(*) AS findings, sum(amount) AS amount FROM findings"
-                       " WHERE ledger_id = $1::bigint GROUP BY rule ORDER BY rule",
-                       1, p);
-    PGresult *b =
-        f ? vouch_ctl_exec(db,
-                           "SELECT state, count(*) FROM batches WHERE ledger_id = $1::bigint"
-                           " GROUP BY state ORDER BY state",
-                           1, p)
-          : NULL;
+    PGresult *f = s_run(db,
+                        "SELECT rule, count(*) AS findings, sum(amount) AS amount FROM findings"
+                        " WHERE ledger_id = $1::bigint GROUP BY rule ORDER BY rule",
+                        1, p);
+    PGresult *b = f ? s_run(db,
+                            "SELECT state, count(*) FROM batches WHERE ledger_id = $1::bigint"
+                            " GROUP BY state ORDER BY state",
+                            1, p)
+                    : NULL;
     vouch_rules_coverage_t cov[VOUCH_RULES_MAX];
     size_t ncov = 0;
     if (!f || !b || s_coverage(db, id, cov, &ncov) != 0) {
