@@ -26,16 +26,7 @@ static void s_usage(FILE *out)
 
 static PGresult *s_run(PGconn *db, const char *sql, int n, const char *const *p)
 {
-    PGresult *r = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
-        msg[strcspn(msg, "\n")] = '\0';
-        vouch_ctl_fail("query failed: %s", msg);
-        PQclear(r);
-        return NULL;
-    }
-    return r;
+    return vouch_ctl_exec(db, sql, n, p);
 }
 
 /* a row as a JSON object, every column by its name, values as text (NULL as null) */

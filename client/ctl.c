@@ -32,6 +32,17 @@ int vouch_ctl_format_parse(const char *name)
     return -1;
 }
 
+int vouch_ctl_format_table_json(const char *name, int *format)
+{
+    int f = vouch_ctl_format_parse(name);
+    if (f != VOUCH_FMT_TABLE && f != VOUCH_FMT_JSON) {
+        vouch_ctl_fail("--format is table or json");
+        return -1;
+    }
+    *format = f;
+    return 0;
+}
+
 static int s_connect(vouch_ctl_t *ctl)
 {
     if (ctl->control)
@@ -135,4 +146,30 @@ PGconn *vouch_ctl_db(vouch_ctl_t *ctl)
     PQsetClientEncoding(conn, "UTF8");
     ctl->db = conn;
     return conn;
+}
+
+PGresult *vouch_ctl_exec(PGconn *db, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *r = PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+        msg[strcspn(msg, "\n")] = '\0';
+        vouch_ctl_fail("query failed: %s", msg);
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+int vouch_ctl_year_arg(const char *arg, int *year)
+{
+    char *end;
+    long y = strtol(arg, &end, 10);
+    if (end == arg || *end || y < 1900 || y > 2200) {
+        vouch_ctl_fail("--year: \"%s\" is not a fiscal year", arg);
+        return -1;
+    }
+    *year = (int)y;
+    return 0;
 }

@@ -40,12 +40,22 @@ void vouch_ctl_reset(vouch_ctl_t *ctl);
 /* The database, or NULL after printing why (the caller exits 3). */
 PGconn *vouch_ctl_db(vouch_ctl_t *ctl);
 
+/* A query that returns rows, with $n parameters: the result (the caller
+ * PQclears), or NULL after printing PostgreSQL's message. */
+PGresult *vouch_ctl_exec(PGconn *db, const char *sql, int nparams, const char *const *params);
+
+/* --year YEAR: a fiscal year into *year, or -1 after saying why (exit 2). */
+int vouch_ctl_year_arg(const char *arg, int *year);
+
 /* Print "vouchctl: ..." on stderr. */
 void vouch_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 typedef enum { VOUCH_FMT_TABLE, VOUCH_FMT_CSV, VOUCH_FMT_JSON } vouch_ctl_format_t;
 /* -1 if the name is none of table, csv, json */
 int vouch_ctl_format_parse(const char *name);
+/* --format for commands that print table or json: into *format, or -1 after
+ * saying what is allowed (the caller exits VOUCH_EXIT_USAGE). */
+int vouch_ctl_format_table_json(const char *name, int *format);
 
 /* Commands: argc/argv start at the command's name. Each returns an exit code. */
 int vouch_cmd_ingest(vouch_ctl_t *ctl, int argc, char **argv);
@@ -53,5 +63,7 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_check(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_report(vouch_ctl_t *ctl, int argc, char **argv);
 
 #endif

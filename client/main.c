@@ -24,6 +24,11 @@ static void s_usage(FILE *out)
                  "  check [--org NAME] [--format table|json] FILE...\n"
                  "                          read exports as vouchd would and report; stores\n"
                  "                          nothing, needs no vouchd or state folder\n"
+                 "  rules [list|lint FILE|explain RULE] [--profile P] [--policy FILE]\n"
+                 "                          the rule policy: its rules, a check of a policy\n"
+                 "                          file, what a rule means under a profile\n"
+                 "  report sangong --org NAME --year YEAR [--format table|json]\n"
+                 "                          三公经费 booked and restated, on the year before\n"
                  "\n"
                  "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
                  "  -h, --help   this text; COMMAND --help for a command's\n"
@@ -58,11 +63,15 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(vouch_ctl_t *, int, char **);
     } commands[] = {
+        // clang-format off
         {"ingest", vouch_cmd_ingest},
         {"flags", vouch_cmd_flags},
         {"show", vouch_cmd_show},
         {"status", vouch_cmd_status},
         {"check", vouch_cmd_check},
+        {"rules", vouch_cmd_rules},
+        {"report", vouch_cmd_report},
+        // clang-format on
     };
     const char *name = argv[i];
     int (*fn)(vouch_ctl_t *, int, char **) = NULL;
@@ -80,8 +89,11 @@ int main(int argc, char **argv)
             help = true;
     /* nor does check: it reads files here, without vouchd or the database */
     bool local = strcmp(name, "check") == 0;
+    /* rules reads the policy vouch.conf names when there is a state folder,
+     * else the default policy (or --policy FILE) */
+    bool config_optional = strcmp(name, "rules") == 0;
     vouch_ctl_t ctl = {0};
-    if (!help && !local) {
+    if (!help && !local && !(config_optional && !vouch_config_home(home_arg))) {
         ctl.home = vouch_config_home(home_arg);
         if (!ctl.home) {
             vouch_ctl_fail("no state folder: give --home DIR or set VOUCH_HOME");

@@ -35,16 +35,7 @@ void vouch_query_and(vouch_query_t *q, const char *clause, const char *value)
 
 PGresult *vouch_query_run(vouch_query_t *q, PGconn *conn)
 {
-    PGresult *r = PQexecParams(conn, q->sql.data, q->nparams, NULL, q->params, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
-        msg[strcspn(msg, "\n")] = '\0';
-        vouch_ctl_fail("query failed: %s", msg);
-        PQclear(r);
-        return NULL;
-    }
-    return r;
+    return vouch_ctl_exec(conn, q->sql.data, q->nparams, q->params);
 }
 
 void vouch_query_free(vouch_query_t *q)

@@ -12,6 +12,10 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "text.h"
+
+/* The prefix of the per-org lines: profile.<org> = P[, P2...] */
+#define S_ORG_PREFIX "profile."
 
 typedef enum { S_STR, S_INT, S_LONG } s_type_t;
 
@@ -100,6 +104,56 @@ static int s_set(vouch_config_t *self, const s_setting_t *s, const char *value, 
     return 0;
 }
 
+static char *s_trim(char *s);
+
+/* A profile.<org> line: the org (quotes allowed, for names with '=' or '#')
+ * and a list of profile names, kept without spaces. */
+static int s_org_profile(vouch_config_t *self, const char *name, char *value, vouch_error_t *err)
+{
+    char *org = vouch_strdup(name + strlen(S_ORG_PREFIX));
+    size_t ol = strlen(org);
+    if (ol >= 2 && org[0] == '"' && org[ol - 1] == '"') {
+        memmove(org, org + 1, ol - 2);
+        org[ol - 2] = '\0';
+    }
+    char *key = vouch_text_fold(org);
+    if (!key || !key[0]) {
+        vouch_error_set(err, "%s: no org named after \"%s\"", name, S_ORG_PREFIX);
+        goto fail;
+    }
+    for (size_t i = 0; i < self->norg_profiles; i++)
+        if (strcmp(self->org_profiles[i].key, key) == 0) {
+            vouch_error_set(err, "%s: a second line for the org \"%s\"", name, org);
+            goto fail;
+        }
+    vouch_buf_t list;
+    vouch_buf_init(&list);
+    char *whole = vouch_strdup(value), *rest = value;
+    for (char *tok = strsep(&rest, ","); tok; tok = strsep(&rest, ",")) {
+        tok = s_trim(tok);
+        if (!*tok || strcspn(tok, " \t\"") != strlen(tok)) {
+            vouch_error_set(err, "%s: \"%s\" is not a list of profile names (a, b)", name, whole);
+            vouch_buf_free(&list);
+            free(whole);
+            goto fail;
+        }
+        vouch_buf_printf(&list, "%s%s", list.len ? "," : "", tok);
+    }
+    free(whole);
+    if (!list.data) {
+        vouch_error_set(err, "%s: no profile named", name);
+        goto fail;
+    }
+    self->org_profiles =
+        vouch_realloc(self->org_profiles, (self->norg_profiles + 1) * sizeof *self->org_profiles);
+    self->org_profiles[self->norg_profiles++] = (vouch_config_org_profile_t){org, key, list.data};
+    return 0;
+fail:
+    free(org);
+    free(key);
+    return -1;
+}
+
 static char *s_trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -156,6 +210,14 @@ vouch_config_t *vouch_config_new(const char *home, vouch_error_t *err)
             value[vl - 1] = '\0';
             value++;
         }
+        if (strncmp(name, S_ORG_PREFIX, strlen(S_ORG_PREFIX)) == 0) {
+            if (s_org_profile(self, name, value, err) != 0) {
+                snprintf(err->file, sizeof err->file, "%s", path);
+                err->line = lineno;
+                goto fail_file;
+            }
+            continue;
+        }
         const s_setting_t *found = NULL;
         for (size_t i = 0; i < S_NSETTINGS; i++)
             if (strcmp(s_settings[i].name, name) == 0)
@@ -198,6 +260,12 @@ void vouch_config_destroy(vouch_config_t **self_p)
     for (size_t i = 0; i < S_NSETTINGS; i++)
         if (s_settings[i].type == S_STR)
             free(*(char **)((char *)self + s_settings[i].offset));
+    for (size_t i = 0; i < self->norg_profiles; i++) {
+        free(self->org_profiles[i].org);
+        free(self->org_profiles[i].key);
+        free(self->org_profiles[i].profiles);
+    }
+    free(self->org_profiles);
     free(self->home);
     free(self);
     *self_p = NULL;
@@ -224,4 +292,20 @@ void vouch_config_print(const vouch_config_t *self, void *file)
         else
             fprintf(f, "%s = %ld\n", s->name, *(const long *)field);
     }
+    for (size_t i = 0; i < self->norg_profiles; i++)
+        fprintf(f, S_ORG_PREFIX "%s = %s\n", self->org_profiles[i].org,
+                self->org_profiles[i].profiles);
+}
+
+const char *vouch_config_org_profiles(const vouch_config_t *self, const char *org)
+{
+    if (!self || !org || self->norg_profiles == 0)
+        return NULL;
+    char *key = vouch_text_fold(org);
+    const char *found = NULL;
+    for (size_t i = 0; key && i < self->norg_profiles && !found; i++)
+        if (strcmp(self->org_profiles[i].key, key) == 0)
+            found = self->org_profiles[i].profiles;
+    free(key);
+    return found;
 }

@@ -5,8 +5,18 @@
 #define VOUCH_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
+
+/* profile.<org> = P[, P2...]: the policy profiles an org's ledgers run under,
+ * the first whose fiscal_years hold the ledger's year (policy_profile when
+ * none does or the org has no line). */
+typedef struct {
+    char *org;      /* as written in vouch.conf */
+    char *key;      /* org folded (NFKC, no white space): what names are matched by */
+    char *profiles; /* "hunan-2023,hunan-2019": names separated by commas, no spaces */
+} vouch_config_org_profile_t;
 
 typedef struct {
     char *home;             /* the state folder, absolute */
@@ -29,6 +39,8 @@ typedef struct {
     long max_lines;       /* 0 = no limit */
     long max_line_bytes;  /* a longer record refuses the file */
     long max_field_bytes; /* a longer cell refuses the file */
+    vouch_config_org_profile_t *org_profiles; /* profile.<org> lines, in file order */
+    size_t norg_profiles;
 } vouch_config_t;
 
 /* The home: the given one, else $VOUCH_HOME; NULL when neither is set. */
@@ -41,6 +53,11 @@ void vouch_config_destroy(vouch_config_t **self_p);
 
 /* The conninfo to reach PostgreSQL: database, or the embedded cluster's socket. New string. */
 char *vouch_config_conninfo(const vouch_config_t *self);
+
+/* The profiles org's line names ("hunan-2023,hunan-2019", borrowed), or NULL
+ * when vouch.conf has no profile.<org> line for it. Names are compared folded
+ * (NFKC, white space removed), as vouch compares text. */
+const char *vouch_config_org_profiles(const vouch_config_t *self, const char *org);
 
 /* Print every setting as "name = value" (for vouchctl and docs). */
 void vouch_config_print(const vouch_config_t *self, void *file);

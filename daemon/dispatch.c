@@ -53,21 +53,33 @@ static void s_line_from_row(PGresult *r, int row, vouch_line_t *l)
         l->text[t] = PQgetvalue(r, row, S_FIRST_TEXT + t);
 }
 
+/* '{"30201%",...}': codes (digits: the policy checks) as LIKE ANY patterns,
+ * matched by prefix. A new string. */
+static char *s_like_array(const vouch_policy_codes_t *codes)
+{
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    vouch_buf_putc(&b, '{');
+    for (size_t i = 0; codes && i < codes->n; i++)
+        vouch_buf_printf(&b, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
+    vouch_buf_putc(&b, '}');
+    return b.data;
+}
+
 /* The contract totals a batch's PROCUREMENT_BYPASS needs: for each contract
  * its lines touch, its in-scope lines over all the org's ledgers, each payment
  * once as the rules read it (RULES.md): the financial-book lines, and the
  * budget-book lines of vouchers with no financial expense line (a purchase
- * booked to 1601 固定资产 on the financial side). */
-static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char *ledger_id,
-                           const char *first, const char *last, vouch_error_t *err)
+ * booked to 1601 固定资产 on the financial side); scope and books as the
+ * batch's profile says. */
+static json_t *s_contracts(vouch_server_t *self, const vouch_policy_t *policy, const char *org_id,
+                           const char *ledger_id, const char *first, const char *last,
+                           vouch_error_t *err)
 {
-    const char *p[] = {org_id,
-                       ledger_id,
-                       first,
-                       last,
-                       self->procurement_scope,
-                       self->financial_expense,
-                       self->budget_expense};
+    char *scope = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE));
+    char *financial = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_FINANCIAL_EXPENSE));
+    char *budget = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_BUDGET_EXPENSE));
+    const char *p[] = {org_id, ledger_id, first, last, scope, financial, budget};
     PGresult *r = vouch_db_exec(
         self->conn, err,
         "SELECT contract_no, sum(debit) FROM lines l WHERE org_id = $1 AND contract_no IN ("
@@ -81,6 +93,9 @@ static json_t *s_contracts(vouch_server_t *self, const char *org_id, const char 
         "   AND f.account_code LIKE ANY ($6::text[]))))"
         " GROUP BY contract_no",
         7, p);
+    free(scope);
+    free(financial);
+    free(budget);
     if (!r)
         return NULL;
     json_t *a = json_array();
@@ -108,23 +123,28 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
         vouch_server_db_failed(self, err.text);
         return -1;
     }
-    json_t *contracts = s_contracts(self, org_id, ledger_id, first, last, &err);
+    /* the profile of the batch's org for its fiscal year (vouch.conf's profile.<org>) */
+    int n = PQntuples(r);
+    const vouch_policy_t *policy = vouch_policy_set_for(
+        self->policies, n ? PQgetvalue(r, 0, S_FIRST_TEXT + VOUCH_T_ORG) : NULL,
+        n ? atoi(PQgetvalue(r, 0, 10)) : 0);
+    json_t *contracts = s_contracts(self, policy, org_id, ledger_id, first, last, &err);
     if (!contracts) {
         PQclear(r);
         vouch_server_db_failed(self, err.text);
         return -1;
     }
-    int n = PQntuples(r);
     vouch_line_t *lines = vouch_calloc((size_t)(n ? n : 1), sizeof *lines);
     for (int i = 0; i < n; i++)
         s_line_from_row(r, i, &lines[i]);
     vouch_buf_t payload;
     vouch_buf_init(&payload);
     vouch_wire_lines_encode(&payload, lines, (size_t)n);
-    json_t *h = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch", "ledger_id",
-                          (json_int_t)atoll(ledger_id), "batch_no", (json_int_t)atoll(batch_no),
-                          "org_id", (json_int_t)atoll(org_id), "policy", self->policy_version,
-                          "profile", self->policy_profile, "lines", n, "contracts", contracts);
+    json_t *h =
+        json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i, s:o}", "type", "batch", "ledger_id",
+                  (json_int_t)atoll(ledger_id), "batch_no", (json_int_t)atoll(batch_no), "org_id",
+                  (json_int_t)atoll(org_id), "policy", self->policy_version, "profile",
+                  vouch_policy_profile(policy), "lines", n, "contracts", contracts);
     int rc = vouch_wire_send(self->work, NULL, 0, h, payload.data, payload.len, ZMQ_DONTWAIT);
     json_decref(h);
     vouch_buf_free(&payload);

@@ -122,8 +122,10 @@ int main(int argc, char **argv)
         vouch_config_destroy(&cfg);
         return 1;
     }
-    vouch_info("serving %s (policy %s, profile %s)", cfg->control_endpoint, server->policy_version,
-               server->policy_profile);
+    char orgs[1024];
+    vouch_policy_set_describe(server->policies, orgs, sizeof orgs);
+    vouch_info("serving %s (policy %s, profile %s%s%s)", cfg->control_endpoint,
+               server->policy_version, server->policy_profile, orgs[0] ? "; " : "", orgs);
     vouch_notify_ready("serving");
     int rc = vouch_server_run(server, &s_stop, &s_reload);
     vouch_info("stopping");

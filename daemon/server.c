@@ -203,10 +203,12 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
             vouch_error_clear(&err);
             char old[17];
             snprintf(old, sizeof old, "%s", self->policy_version);
-            if (vouch_server_load_policy(self, &err) == 0)
-                vouch_info("policy reloaded: %s -> %s (profile %s)", old, self->policy_version,
-                           self->policy_profile);
-            else {
+            if (vouch_server_load_policy(self, &err) == 0) {
+                char orgs[1024];
+                vouch_policy_set_describe(self->policies, orgs, sizeof orgs);
+                vouch_info("policy reloaded: %s -> %s (profile %s%s%s)", old, self->policy_version,
+                           self->policy_profile, orgs[0] ? "; " : "", orgs);
+            } else {
                 char text[1024];
                 vouch_server_note_error(self, "policy not reloaded, keeping %s: %s", old,
                                         vouch_error_format(&err, text, sizeof text));
@@ -239,36 +241,26 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
     return 0;
 }
 
-/* A code list of the policy as a text[] of LIKE patterns, '{"30201%",...}':
- * codes are digits (the policy checks), matched by prefix. A new string. */
-static char *s_like_array(const vouch_policy_codes_t *codes)
-{
-    vouch_buf_t b;
-    vouch_buf_init(&b);
-    vouch_buf_putc(&b, '{');
-    for (size_t i = 0; codes && i < codes->n; i++)
-        vouch_buf_printf(&b, "%s\"%s%%\"", i ? "," : "", codes->items[i]);
-    vouch_buf_putc(&b, '}');
-    return b.data;
-}
-
 /* Read and check the policy file; vouchd serves exactly these bytes to
- * workers, under the version their hash gives. */
+ * workers, under the version their hash gives. What of vouch.conf chooses
+ * profiles (policy_file, policy_profile, profile.<org>) is read afresh, so
+ * that SIGHUP also takes an org's new profile. */
 int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
 {
-    size_t len;
-    char *bytes = vouch_file_read(self->cfg->policy_file, 16u << 20, &len, err);
-    if (!bytes)
+    vouch_config_t *fresh = vouch_config_new(self->cfg->home, err);
+    if (!fresh)
         return -1;
-    vouch_policy_t *policy = vouch_policy_new(bytes, len, self->cfg->policy_profile, err);
-    if (!policy) {
-        snprintf(err->file, sizeof err->file, "%s", self->cfg->policy_file);
+    size_t len;
+    char *bytes = vouch_file_read(fresh->policy_file, 16u << 20, &len, err);
+    vouch_policy_set_t *set = bytes ? vouch_policy_set_new(bytes, len, fresh, err) : NULL;
+    if (!set) {
+        snprintf(err->file, sizeof err->file, "%s", fresh->policy_file);
         free(bytes);
+        vouch_config_destroy(&fresh);
         return -1;
     }
-    char *scope = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE));
-    char *financial = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_FINANCIAL_EXPENSE));
-    char *budget = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_BUDGET_EXPENSE));
+    vouch_config_destroy(&fresh);
+    const vouch_policy_t *policy = vouch_policy_set_default(set);
     if (self->policy_bytes && strcmp(self->policy_version, vouch_policy_version(policy)) != 0) {
         free(self->previous_bytes);
         self->previous_bytes = self->policy_bytes;
@@ -277,17 +269,12 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     } else
         free(self->policy_bytes);
     free(self->policy_profile);
-    free(self->procurement_scope);
-    free(self->financial_expense);
-    free(self->budget_expense);
     self->policy_bytes = bytes;
     self->policy_len = len;
     snprintf(self->policy_version, sizeof self->policy_version, "%s", vouch_policy_version(policy));
     self->policy_profile = vouch_strdup(vouch_policy_profile(policy));
-    self->procurement_scope = scope;
-    self->financial_expense = financial;
-    self->budget_expense = budget;
-    vouch_policy_destroy(&policy);
+    vouch_policy_set_destroy(&self->policies);
+    self->policies = set;
     return 0;
 }
 
@@ -388,9 +375,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
     free(self->policy_bytes);
     free(self->previous_bytes);
     free(self->policy_profile);
-    free(self->procurement_scope);
-    free(self->financial_expense);
-    free(self->budget_expense);
+    vouch_policy_set_destroy(&self->policies);
     free(self);
     *self_p = NULL;
 }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "policy_set.h"
 #include "sha256.h"
 #include "storer.h"
 #include "wire.h"
@@ -74,10 +75,10 @@ typedef struct {
     char *policy_bytes;
     size_t policy_len;
     char policy_version[17];
-    char *policy_profile;
-    char *procurement_scope; /* '{30201%,...}' for the contract totals query */
-    char *financial_expense; /* '{5%}': the accounts of the lines rules read first */
-    char *budget_expense;    /* '{7%}': read where a voucher has no financial one */
+    char *policy_profile; /* the default profile's name */
+    /* the profiles vouch.conf puts to work (policy_profile and each org's):
+     * vouch_policy_set_for says which one a batch runs under */
+    vouch_policy_set_t *policies;
     /* the version before the last reload, still served to workers that hold
      * a batch dispatched under it */
     char *previous_bytes;
@@ -101,7 +102,9 @@ void vouch_server_destroy(vouch_server_t **self_p);
 /* Run until *stop becomes non-zero; reload the policy whenever *reload is
  * set (and clear it). 0, or -1 when polling failed. */
 int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *reload);
-/* (Re)load the policy file; on failure the server keeps the one it had. */
+/* (Re)load the policy file and the profiles vouch.conf names (policy_file,
+ * policy_profile and the profile.<org> lines are read afresh from vouch.conf);
+ * on failure the server keeps what it had. */
 int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err);
 
 int64_t vouch_server_now_ms(void);

@@ -18,7 +18,7 @@
 #include "rules.h"
 #include "wire.h"
 
-#define S_POLICIES 4 /* versions kept at hand */
+#define S_POLICIES 8 /* (version, profile) pairs kept at hand: orgs may run under several */
 #define S_HEARTBEAT_MS 2000
 #define S_FETCH_TIMEOUT_MS 5000
 

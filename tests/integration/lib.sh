@@ -41,3 +41,17 @@ sql() {
         psql -h "$sock" -U vouch -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
     fi
 }
+
+# reload_policy OLD_VERSION: SIGHUP vouchd and wait until status serves another
+# policy version; prints the new one (fails the test when none comes)
+reload_policy() {
+    local v=$1
+    kill -HUP "$(cat "$state/run/vouchd.pid")"
+    for _ in $(seq 1 50); do
+        v=$(ctl status --format json | jq -r .policy_version)
+        [ "$v" != "$1" ] && break
+        sleep 0.1
+    done
+    [ "$v" != "$1" ] || fail "SIGHUP did not reload the policy"
+    echo "$v"
+}

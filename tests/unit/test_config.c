@@ -107,6 +107,57 @@ static void test_errors_name_the_line(void **state)
     assert_null(vouch_config_new(s_dir, &err));
 }
 
+static void test_org_profiles(void **state)
+{
+    (void)state;
+    s_write("policy_profile = cn-default\n"
+            "profile.永州市人力资源和社会保障局 = province-example, cn-default\n"
+            "profile.\"长沙市 财政局\" = hunan-2023   # quoted: a space in the name\n");
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    vouch_config_t *c = vouch_config_new(s_dir, &err);
+    if (!c)
+        fail_msg("%s", err.text);
+    assert_int_equal(c->norg_profiles, 2);
+    assert_string_equal(vouch_config_org_profiles(c, "永州市人力资源和社会保障局"),
+                        "province-example,cn-default");
+    /* names match as vouch compares text: NFKC, white space removed */
+    assert_string_equal(vouch_config_org_profiles(c, "长沙市财政局"), "hunan-2023");
+    assert_string_equal(vouch_config_org_profiles(c, " 长沙市　财政局"), "hunan-2023");
+    assert_null(vouch_config_org_profiles(c, "某某单位"));
+    assert_null(vouch_config_org_profiles(c, NULL));
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    vouch_config_print(c, f);
+    fclose(f);
+    assert_non_null(
+        strstr(text, "profile.永州市人力资源和社会保障局 = province-example,cn-default\n"));
+    free(text);
+    vouch_config_destroy(&c);
+
+    s_write("profile.A = x\nprofile. A = y\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.text, "a second line"));
+
+    s_write("profile.A = x y\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+    assert_non_null(strstr(err.text, "not a list of profile names"));
+
+    s_write("profile.A = a,,b\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+
+    s_write("profile. = cn-default\n");
+    vouch_error_clear(&err);
+    assert_null(vouch_config_new(s_dir, &err));
+    assert_non_null(strstr(err.text, "no org"));
+}
+
 static void test_home(void **state)
 {
     (void)state;
@@ -123,6 +174,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_defaults, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_overrides, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_the_line, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_org_profiles, s_setup, s_teardown),
         cmocka_unit_test(test_home),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
