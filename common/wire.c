@@ -228,7 +228,7 @@ int vouch_wire_lines_decode(const void *data, size_t len, vouch_line_t **lines, 
                             vouch_error_t *err)
 {
     s_reader_t r = {data, (const unsigned char *)data + len};
-    uint32_t count;
+    uint32_t count = 0;
     *lines = NULL;
     *n = 0;
     if (len < 8 || memcmp(data, S_BATCH_MAGIC, 4) != 0) {
