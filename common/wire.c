@@ -16,6 +16,12 @@ void vouch_wire_socket_defaults(void *socket)
     zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
     int64_t maxmsg = (int64_t)VOUCH_WIRE_MAX_PAYLOAD;
     zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    /* ZMTP's own heartbeats: a peer silent for 6 s (a host gone, a cable
+     * cut) loses its connection, and a connecting side dials again */
+    int ivl = 2000, timeout = 6000;
+    zmq_setsockopt(socket, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+    zmq_setsockopt(socket, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
+    zmq_setsockopt(socket, ZMQ_HEARTBEAT_TTL, &timeout, sizeof timeout);
 }
 
 static void s_drain(void *socket)

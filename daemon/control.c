@@ -448,6 +448,10 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
         vouch_info("worker %s connected", slot->id);
     }
     slot->last_seen = time(NULL);
+    /* the other way: the worker knows vouchd hears it */
+    json_t *ack = vouch_wire_header("heartbeat");
+    vouch_wire_send(self->control, msg->id, msg->id_len, ack, NULL, 0, ZMQ_DONTWAIT);
+    json_decref(ack);
     slot->batches = batches;
 }
 

@@ -33,6 +33,8 @@ struct vouch_worker_t {
     size_t next_policy;
     long long batches;
     int64_t last_heartbeat;
+    int64_t last_heard; /* the last word from vouchd on the control socket */
+    bool silent;        /* said so in the log */
 };
 
 static int64_t s_now_ms(void)
@@ -261,8 +263,18 @@ static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
     free(lines);
 }
 
+/* vouchd answered: after a silence, say it is back */
+static void s_heard(vouch_worker_t *self)
+{
+    self->last_heard = s_now_ms();
+    if (self->silent)
+        vouch_info("vouchd answers again");
+    self->silent = false;
+}
+
 int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
 {
+    self->last_heard = s_now_ms();
     s_heartbeat(self);
     while (!*stop) {
         vouch_notify_watchdog();
@@ -285,14 +297,23 @@ int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
                 vouch_warn("dropped a message on the work socket: %s", err.text);
         }
         if (items[1].revents & ZMQ_POLLIN) {
-            /* nothing is expected here outside a policy fetch: a late answer */
+            /* heartbeats answered, or a late answer to a policy fetch */
             vouch_wire_msg_t msg;
             vouch_error_t err;
-            if (vouch_wire_recv(self->control, false, ZMQ_DONTWAIT, &msg, &err) == 0)
+            if (vouch_wire_recv(self->control, false, ZMQ_DONTWAIT, &msg, &err) == 0) {
+                s_heard(self);
                 vouch_wire_msg_close(&msg);
+            }
         }
-        if (s_now_ms() - self->last_heartbeat >= S_HEARTBEAT_MS)
+        int64_t now = s_now_ms();
+        if (now - self->last_heartbeat >= S_HEARTBEAT_MS)
             s_heartbeat(self);
+        if (!self->silent && now - self->last_heard > 3 * S_HEARTBEAT_MS) {
+            self->silent = true;
+            vouch_warn("no word from vouchd for %lld s: waiting for it (its batches come "
+                       "when it is back)",
+                       (long long)((now - self->last_heard) / 1000));
+        }
     }
     return 0;
 }

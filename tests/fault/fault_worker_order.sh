@@ -7,13 +7,14 @@ stack_up --workers 1
 reference
 "$VOUCH_SOURCE/deploy/stack.sh" down "$state" >/dev/null
 
-# workers first: vouchd (and its database) come two seconds later
+# workers first: vouchd (and its database) come seven seconds later, long
+# enough for the workers to notice its silence (heartbeats both ways)
 early=()
 for i in 1 2; do
     "$VOUCH_BIN/vouch-worker" --home "$state" --id "early-$i" >>"$state/log/early.$i.log" 2>&1 &
     early+=($!)
 done
-sleep 2
+sleep 7
 stack_up --workers 0 >/dev/null
 deadline=$((SECONDS + 20))
 until [ "$(ctl status --format json | jq '.workers.count')" -ge 2 ]; do
@@ -21,6 +22,13 @@ until [ "$(ctl status --format json | jq '.workers.count')" -ge 2 ]; do
     sleep 0.2
 done
 ok "workers started before vouchd reach it"
+grep -q "no word from vouchd" "$state/log/early.1.log" || fail "the worker did not notice vouchd's silence"
+deadline=$((SECONDS + 10))
+until grep -q "vouchd answers again" "$state/log/early.1.log"; do
+    [ $SECONDS -lt $deadline ] || fail "the worker never heard vouchd answer its heartbeats"
+    sleep 0.2
+done
+ok "the workers noticed vouchd's silence, and its answers once it came"
 ledger 先启动单位 "$work/early.csv"
 ctl ingest --wait --timeout 300 "$work/early.csv" >/dev/null
 settle 先启动单位 $SECONDS
