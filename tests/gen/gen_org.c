@@ -89,6 +89,7 @@ static const char *const s_trades[VOUCH_GEN_T_COUNT] = {
     [VOUCH_GEN_T_MATERIAL] = "科技",     [VOUCH_GEN_T_MEDIA] = "文化传媒",
     [VOUCH_GEN_T_SOFTWARE] = "软件",     [VOUCH_GEN_T_TRADE] = "商贸",
     [VOUCH_GEN_T_HR] = "人力资源服务",   [VOUCH_GEN_T_HOTEL] = "酒店管理",
+    [VOUCH_GEN_T_GARAGE] = "汽车服务",
 };
 
 static const char *const s_hotels[] = {"宾馆", "国际大酒店", "迎宾馆",

@@ -30,6 +30,7 @@ typedef enum {
     VOUCH_GEN_T_TRADE,      /* 商贸 */
     VOUCH_GEN_T_HR,         /* 人力资源服务 */
     VOUCH_GEN_T_HOTEL,      /* 酒店管理 */
+    VOUCH_GEN_T_GARAGE,     /* 汽车服务 */
     VOUCH_GEN_T_COUNT
 } vouch_gen_trade_t;
 

@@ -117,19 +117,13 @@ static vouch_gen_trade_t s_trade(const char *econ)
 }
 
 /* A clean expense line. Payee: for travel and transport the claimant
- * themself; for meetings, training and reception a hotel; else a supplier no
- * other voucher of the unit pays. */
-static vouch_gen_line_t *s_line(s_plant_t *p, vouch_gen_voucher_t *v, const char *econ, int64_t fen,
-                                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static vouch_gen_line_t *s_line(s_plant_t *p, vouch_gen_voucher_t *v, const char *econ, int64_t fen,
-                                const char *fmt, ...)
+ * themself; for meetings, training and reception a hotel; for utilities the
+ * utility; else a supplier of trade (-1: the code's) no other voucher of the
+ * unit pays. */
+static vouch_gen_line_t *s_line_from(s_plant_t *p, vouch_gen_voucher_t *v, int trade,
+                                     const char *econ, int64_t fen, const char *summary)
 {
-    char summary[160], payee[96];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(summary, sizeof summary, fmt, ap);
-    va_end(ap);
+    char payee[96];
     vouch_gen_line_t *l = vouch_gen_voucher_expense(v, p->org, summary, econ, fen);
     vouch_gen_spend_defaults(p->org, p->rng, v, l);
     if (s_is(econ, "30211") || s_is(econ, "30239")) {
@@ -137,13 +131,29 @@ static vouch_gen_line_t *s_line(s_plant_t *p, vouch_gen_voucher_t *v, const char
         snprintf(l->claimant, sizeof l->claimant, "%s", p->org->staff[who]);
         vouch_gen_spend_payee(l, p->org->staff[who], true);
         l->department = vouch_gen_org_dept(p->org, who);
-    } else if (s_is(econ, "30215") || s_is(econ, "30216") || s_is(econ, "30217")) {
-        vouch_gen_spend_payee(l, vouch_gen_org_hotel(p->org, p->rng, payee, sizeof payee), false);
-    } else {
-        vouch_gen_org_planted_supplier(p->org, s_trade(econ), payee, sizeof payee);
-        vouch_gen_spend_payee(l, payee, false);
+        return l;
     }
+    if (trade < 0 && (s_is(econ, "30215") || s_is(econ, "30216") || s_is(econ, "30217")))
+        vouch_gen_org_hotel(p->org, p->rng, payee, sizeof payee);
+    else if (trade >= 0 || !vouch_gen_spend_utility(p->org, econ, payee, sizeof payee))
+        vouch_gen_org_planted_supplier(
+            p->org, trade >= 0 ? (vouch_gen_trade_t)trade : s_trade(econ), payee, sizeof payee);
+    vouch_gen_spend_payee(l, payee, false);
     return l;
+}
+
+static vouch_gen_line_t *s_line(s_plant_t *p, vouch_gen_voucher_t *v, const char *econ, int64_t fen,
+                                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static vouch_gen_line_t *s_line(s_plant_t *p, vouch_gen_voucher_t *v, const char *econ, int64_t fen,
+                                const char *fmt, ...)
+{
+    char summary[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(summary, sizeof summary, fmt, ap);
+    va_end(ap);
+    return s_line_from(p, v, -1, econ, fen, summary);
 }
 
 static void s_settle(s_plant_t *p, vouch_gen_voucher_t *v, vouch_gen_settle_t how)
@@ -153,7 +163,16 @@ static void s_settle(s_plant_t *p, vouch_gen_voucher_t *v, vouch_gen_settle_t ho
 }
 
 /* a voucher of one clean line dated in the year, paid from the zero-balance
- * account */
+ * account; its payee a supplier of trade (-1: as s_line_from chooses) */
+static vouch_gen_voucher_t *s_one_from(s_plant_t *p, int trade, const char *econ, int64_t fen,
+                                       const char *summary)
+{
+    vouch_gen_voucher_t *v = s_voucher(p, s_when(p, 1, 12));
+    s_line_from(p, v, trade, econ, fen, summary);
+    s_settle(p, v, VOUCH_GEN_PAY_ZBA);
+    return v;
+}
+
 static vouch_gen_voucher_t *s_one(s_plant_t *p, const char *econ, int64_t fen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static vouch_gen_voucher_t *s_one(s_plant_t *p, const char *econ, int64_t fen, const char *fmt, ...)
@@ -163,10 +182,7 @@ static vouch_gen_voucher_t *s_one(s_plant_t *p, const char *econ, int64_t fen, c
     va_start(ap, fmt);
     vsnprintf(summary, sizeof summary, fmt, ap);
     va_end(ap);
-    vouch_gen_voucher_t *v = s_voucher(p, s_when(p, 1, 12));
-    s_line(p, v, econ, fen, "%s", summary);
-    s_settle(p, v, VOUCH_GEN_PAY_ZBA);
-    return v;
+    return s_one_from(p, -1, econ, fen, summary);
 }
 
 /* what a mark says: the rule flags the line (in every export, or only in
@@ -353,28 +369,34 @@ static void s_misclass_training(s_plant_t *p)
     s_mark(v, R_MISCLASS, 0, S_DECOY, "training yields to travel, under 30211");
 }
 
+/* vehicle costs, under whatever code, are paid to a garage or filling
+ * station; under 30211 they stay a claim paid to the claimant */
+static vouch_gen_voucher_t *s_vehicle_cost(s_plant_t *p, const char *code, int64_t fen,
+                                           const char *summary)
+{
+    return s_one_from(p, s_is(code, "30211") ? -1 : VOUCH_GEN_T_GARAGE, code, fen, summary);
+}
+
 static void s_misclass_vehicle(s_plant_t *p)
 {
     static const char *const word_codes[] = {"30201", "30299", "30239", "30211", "30213", "30299"};
+    char text[160];
     for (size_t i = 0; i < P->vehicle_words.n; i++) {
         const char *w = P->vehicle_words.items[i], *code = word_codes[i % 6];
-        const char *fee = strstr(w, "费") ? "" : "费";
-        vouch_gen_voucher_t *v = s_voucher(p, s_when(p, 1, 12));
-        if (i % 2)
-            s_line(p, v, code, s_amt(p, 100, 2000), "支付%s%s", w, fee);
-        else
-            s_line(p, v, code, s_amt(p, 100, 2000), "公务用车%s%s", w, fee);
-        s_settle(p, v, VOUCH_GEN_PAY_ZBA);
+        snprintf(text, sizeof text, "%s%s%s", i % 2 ? "支付" : "公务用车", w,
+                 strstr(w, "费") ? "" : "费");
+        vouch_gen_voucher_t *v = s_vehicle_cost(p, code, s_amt(p, 100, 2000), text);
         s_mark(v, R_MISCLASS, 0, S_FIND, "vehicle: %s under %s", w, code);
     }
     static const char *const act_codes[] = {"30213", "30213", "30299", "30299"};
     for (size_t i = 0; i < P->vehicle_acts.n; i++) {
         const char *a = P->vehicle_acts.items[i], *code = act_codes[i % 4];
-        vouch_gen_voucher_t *v =
-            s_one(p, code, s_amt(p, 200, 5000), i % 2 ? "车辆%s费" : "公务用车%s费", a);
+        snprintf(text, sizeof text, "%s%s费", i % 2 ? "车辆" : "公务用车", a);
+        vouch_gen_voucher_t *v = s_vehicle_cost(p, code, s_amt(p, 200, 5000), text);
         s_mark(v, R_MISCLASS, 0, S_FIND, "vehicle: 车 with %s under %s", a, code);
     }
-    vouch_gen_voucher_t *v = s_one(p, "30213", s_amt(p, 200, 3000), "火车站接送车辆保养费");
+    vouch_gen_voucher_t *v =
+        s_vehicle_cost(p, "30213", s_amt(p, 200, 3000), "火车站接送车辆保养费");
     s_mark(v, R_MISCLASS, 0, S_FIND, "vehicle: a 车 outside 火车 counts");
 
     /* 车 inside a longer word is no vehicle */
@@ -402,8 +424,8 @@ static void s_misclass_vehicle(s_plant_t *p)
     }
     for (size_t i = 0; i < P->vehicle_allowed.n; i++) {
         const char *code = P->vehicle_allowed.items[i];
-        v = s_one(p, code, s_amt(p, 200, 3000), "%s",
-                  s_is(code, "30225") ? "执法船艇燃油费" : "公务用车加油及维修保养费");
+        v = s_vehicle_cost(p, code, s_amt(p, 200, 3000),
+                           s_is(code, "30225") ? "执法船艇燃油费" : "公务用车加油及维修保养费");
         s_mark(v, R_MISCLASS, 0, S_DECOY, "vehicle costs under %s", code);
     }
     v = s_one(p, "30211", s_amt(p, 100, 800), "出差期间高速通行费及停车费");
@@ -434,20 +456,20 @@ static void s_indicator(s_plant_t *p)
     } cases[] = {
         {"30217", "接待%s工作餐", "会议费", true, "30217 from 会议费"},
         {"30201", "购买%s办公用品", "差旅费", true, "30201 from 差旅费"},
-        {"30209", "支付%s物业管理服务费", "30213维修（护）费", true,
+        {"30209", "支付办公区物业管理服务费", "30213维修（护）费", true,
          "30209 from an indicator naming 30213 by code"},
-        {"30206", "支付%s电费", "邮电费", true, "30206 from 邮电费 (the longest name wins)"},
+        {"30206", "支付电费", "邮电费", true, "30206 from 邮电费 (the longest name wins)"},
         {"30217", "接待%s工作餐", "其他商品和服务支出", true, "30217 from 其他商品和服务支出"},
         {"30201", "购买%s打印纸", "日常公用经费（差旅费）", true,
          "a general name beside a category"},
         {"30227", "%s委托服务费", NULL, false, "a project fund paying what is not 三公"},
         {"30217", "接待%s工作餐", "", false, "a blank indicator"},
-        {"30207", "支付%s电话费", "邮电费", false, "30207 from 邮电费"},
-        {"30206", "支付%s电费", "电费", false, "30206 from 电费"},
+        {"30207", "支付电话费", "邮电费", false, "30207 from 邮电费"},
+        {"30206", "支付电费", "电费", false, "30206 from 电费"},
         {"30227", "%s委托服务费", "2130201专项资金", false,
          "a code inside a longer number is no code"},
         {"30217", "接待%s工作餐", "30217公务接待费", false, "code and name of the line's own code"},
-        {"30213", "%s办公楼维修", "维修（护）费", false, "维修（护）费 with full-width brackets"},
+        {"30213", "办公楼维修", "维修（护）费", false, "维修（护）费 with full-width brackets"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         vouch_gen_voucher_t *v = s_voucher(p, s_when(p, 1, 12));
@@ -470,15 +492,17 @@ static void s_indicator(s_plant_t *p)
         } else if (s_is(code, "30217")) {
             l = s_line(p, v, code, s_amt(p, 500, 3000), "接待%s工作餐", s_visitor(p));
         } else if (s_is(code, "30231")) {
-            l = s_line(p, v, code, s_amt(p, 200, 2000), "公务用车加油费");
+            l = s_line_from(p, v, VOUCH_GEN_T_GARAGE, code, s_amt(p, 200, 2000), "公务用车加油费");
         } else if (strncmp(code, "310", 3) == 0) {
             int32_t start = v->date - 60;
             char no[40];
-            l = s_line(p, v, code, s_amt(p, 150000, 250000), "购置公务用车");
+            l = s_line_from(p, v, VOUCH_GEN_T_GARAGE, code, s_amt(p, 150000, 250000),
+                            "购置公务用车");
             vouch_gen_org_contract(p->org, "CG", p->year, no, sizeof no);
             s_contract(p, l, no, "政府采购", start, start - 10);
         } else {
-            l = s_line(p, v, code, s_amt(p, 150000, 250000), "购置公务用车");
+            l = s_line_from(p, v, VOUCH_GEN_T_GARAGE, code, s_amt(p, 150000, 250000),
+                            "购置公务用车");
         }
         snprintf(l->indicator, sizeof l->indicator, "%s", s_project(p));
         s_settle(p, v, VOUCH_GEN_PAY_ZBA);
@@ -636,9 +660,11 @@ static const char *s_scope_summary(const char *code)
     static const struct {
         const char *code, *summary;
     } s[] = {
-        {"30201", "购买%s办公用品一批"}, {"30202", "印制%s宣传资料"},   {"30203", "%s咨询服务费"},
-        {"30209", "%s物业管理服务费"},   {"30213", "%s办公楼维修改造"}, {"30214", "租赁%s档案库房"},
-        {"30218", "购买%s专用材料"},     {"30227", "%s委托业务费"},     {"30299", "购买%s物资"},
+        {"30201", "购买%s办公用品一批"}, {"30202", "印制%s宣传资料"},
+        {"30203", "%s咨询服务费"},       {"30209", "支付办公区物业管理服务费"},
+        {"30213", "办公楼维修改造工程"}, {"30214", "租赁档案库房"},
+        {"30218", "购买%s专用材料"},     {"30227", "%s委托业务费"},
+        {"30299", "购买%s物资"},
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         if (s_is(s[i].code, code))
@@ -729,7 +755,7 @@ static void s_procurement(s_plant_t *p)
         const char *econ, *summary;
     } out[] = {
         {"30215", "召开全市%s工作会议"}, {"30216", "举办%s培训班"}, {"30226", "%s劳务派遣费"},
-        {"30902", "基建项目购置%s设备"}, {"30206", "支付%s电费"},
+        {"30902", "基建项目购置%s设备"}, {"30206", "支付全年电费"},
     };
     for (size_t k = 0; k < sizeof out / sizeof out[0]; k++) {
         v = s_purchase(p, s_when(p, 1, 12), out[k].econ, s_amt(p, 110000, 400000), "", NULL,
@@ -761,7 +787,7 @@ static void s_procurement(s_plant_t *p)
     char payee[96];
     vouch_gen_org_planted_supplier(p->org, VOUCH_GEN_T_BUILD, payee, sizeof payee);
     v = s_voucher(p, s_ymd(p, 5, 18));
-    l = s_line(p, v, "30213", 8000000, "%s办公楼维修工程款", s_topic(p));
+    l = s_line(p, v, "30213", 8000000, "办公楼维修工程款");
     vouch_gen_spend_payee(l, payee, false);
     s_contract(p, l, no, "", v->date - 30, v->date - 35);
     s_settle(p, v, VOUCH_GEN_PAY_ZBA);
@@ -854,7 +880,7 @@ static void s_split(s_plant_t *p)
     static const int dk[] = {0, 3, 8};
     for (int k = 0; k < 3; k++) {
         vouch_gen_voucher_t *v = s_voucher(p, first + dk[k]);
-        vouch_gen_line_t *l = s_line(p, v, "30213", 4000000, "%s办公楼维修", s_topic(p));
+        vouch_gen_line_t *l = s_line(p, v, "30213", 4000000, "办公楼第%d期维修", k + 1);
         vouch_gen_spend_payee(l, payee, false);
         char no[40];
         vouch_gen_org_contract(p->org, "HT", p->year, no, sizeof no);
@@ -907,7 +933,7 @@ static void s_approval(s_plant_t *p)
     s_mark(v, R_APPROVAL, 0, S_FIND, "a contract approved 12 days after it began");
 
     v = s_voucher(p, s_when(p, 2, 12));
-    l = s_line(p, v, "30209", s_amt(p, 8000, 20000), "支付%s物业管理服务费", s_topic(p));
+    l = s_line(p, v, "30209", s_amt(p, 8000, 20000), "支付%d年物业管理服务费", p->year);
     vouch_gen_org_contract(p->org, "WYCG", p->year, no, sizeof no);
     s_contract(p, l, no, "政府采购", v->date - 20, v->date - 3);
     s_settle(p, v, VOUCH_GEN_PAY_ZBA);

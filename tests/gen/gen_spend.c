@@ -23,7 +23,7 @@ const size_t vouch_gen_nvisitors = sizeof vouch_gen_visitors / sizeof vouch_gen_
 
 const char *const vouch_gen_topics[] = {
     "就业创业", "劳动保障监察", "社会保险", "财务管理", "安全生产",
-    "档案管理", "政策法规",     "信息化",   "人才工作", "统计业务",
+    "档案管理", "政策法规",     "信息化",   "人才引进", "统计业务",
 };
 const size_t vouch_gen_ntopics = sizeof vouch_gen_topics / sizeof vouch_gen_topics[0];
 
@@ -97,6 +97,23 @@ void vouch_gen_spend_destroy(vouch_gen_spend_t **self_p)
 }
 
 /* ---- line cells ---- */
+
+bool vouch_gen_spend_utility(const vouch_gen_org_t *org, const char *econ, char *out, size_t size)
+{
+    static const struct {
+        const char *econ, *fmt;
+    } utilities[] = {
+        {"30206", "国网湖南省电力有限公司%s供电分公司"},
+        {"30205", "%s市自来水有限责任公司"},
+        {"30207", "中国电信股份有限公司%s分公司"},
+    };
+    for (size_t i = 0; i < sizeof utilities / sizeof utilities[0]; i++)
+        if (strcmp(utilities[i].econ, econ) == 0) {
+            snprintf(out, size, utilities[i].fmt, org->city);
+            return true;
+        }
+    return false;
+}
 
 void vouch_gen_spend_payee(vouch_gen_line_t *l, const char *payee, bool person)
 {
@@ -282,18 +299,18 @@ size_t vouch_gen_spend_fixed(vouch_gen_spend_t *self, vouch_gen_rng_t *rng, int 
     /* bills: approved when they arrive, after the period they bill, which
      * RETROACTIVE_APPROVAL must not mind (no contract, no approval code) */
     static const struct {
-        const char *what, *econ, *payee_fmt;
+        const char *what, *econ;
         int64_t lo, hi;
     } bills[] = {
-        {"电费", "30206", "国网湖南省电力有限公司%s供电分公司", 3000, 15000},
-        {"水费", "30205", "%s市自来水有限责任公司", 500, 3000},
-        {"电话费", "30207", "中国电信股份有限公司%s分公司", 800, 4000},
+        {"电费", "30206", 3000, 15000},
+        {"水费", "30205", 500, 3000},
+        {"电话费", "30207", 800, 4000},
     };
     for (size_t b = 0; b < sizeof bills / sizeof bills[0]; b++) {
         if (!(v = s_fixed(self, rng, out, &n, max, month, 10, 20)))
             break;
         snprintf(s, sizeof s, "支付%d月%s", month, bills[b].what);
-        snprintf(payee, sizeof payee, bills[b].payee_fmt, org->city);
+        vouch_gen_spend_utility(org, bills[b].econ, payee, sizeof payee);
         vouch_gen_line_t *l =
             s_monthly(self, rng, v, s, bills[b].econ,
                       vouch_gen_spend_amount(rng, bills[b].lo, bills[b].hi), payee);

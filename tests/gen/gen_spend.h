@@ -34,6 +34,10 @@ void vouch_gen_spend_background(vouch_gen_spend_t *self, vouch_gen_rng_t *rng, i
 void vouch_gen_spend_defaults(vouch_gen_org_t *org, vouch_gen_rng_t *rng,
                               const vouch_gen_voucher_t *v, vouch_gen_line_t *l);
 
+/* The utility that bills code (30205 water, 30206 electricity, 30207
+ * telephone) in the unit's city, into out; false for other codes. */
+bool vouch_gen_spend_utility(const vouch_gen_org_t *org, const char *econ, char *out, size_t size);
+
 /* payee and its account */
 void vouch_gen_spend_payee(vouch_gen_line_t *l, const char *payee, bool person);
 

@@ -14,13 +14,13 @@
 # name; SEQUENCE_GAP is expected on the voucher that follows the gap.
 #
 # VOUCH_GEN_SEED, VOUCH_GEN_LINES change the seed (default 20220) and the
-# lines per run (default 4000); VOUCH_RECALL_KEEP=DIR keeps the ledgers,
+# lines per run (default 6000); VOUCH_RECALL_KEEP=DIR keeps the ledgers,
 # labels and flags there for a look.
 . "$(dirname "$0")/lib.sh"
 gen=$VOUCH_BIN/vouch-gen
 [ -x "$gen" ] || fail "$gen is missing: build the tree first"
 seed=${VOUCH_GEN_SEED:-20220}
-lines=${VOUCH_GEN_LINES:-4000}
+lines=${VOUCH_GEN_LINES:-6000}
 policy=$VOUCH_SOURCE/deploy/policy/cn-default.json
 
 rules='["MISCLASS_EXPENSE","INDICATOR_MISMATCH","PAYEE_MISMATCH","PROCUREMENT_BYPASS",
