@@ -295,6 +295,10 @@ static void s_misclass_venue(s_plant_t *p)
     s_settle(p, v, VOUCH_GEN_BUDGET_ONLY);
     s_mark(v, R_MISCLASS, 0, S_FIND, "venue under 30217 in a voucher with budget lines only");
 
+    /* text is compared with white space removed: a word split by spaces counts */
+    v = s_one(p, "30217", s_amt(p, 1500, 8000), "接待%s 会议 室租 金", s_visitor(p));
+    s_mark(v, R_MISCLASS, 0, S_FIND, "venue: words split by spaces under 30217");
+
     /* the seed's 记-51: a room booked as reception, paid from another indicator */
     v = s_voucher(p, s_when(p, 1, 12));
     vouch_gen_line_t *l =
@@ -462,6 +466,11 @@ static void s_indicator(s_plant_t *p)
         {"30217", "接待%s工作餐", "其他商品和服务支出", true, "30217 from 其他商品和服务支出"},
         {"30201", "购买%s打印纸", "日常公用经费（差旅费）", true,
          "a general name beside a category"},
+        {"30217", "接待%s工作餐", "会 议 费", true, "30217 from 会 议 费 (white space ignored)"},
+        {"30217", "接待%s工作餐", "商品和服务支出", true,
+         "a class name names no category: 30217 from it is 三公 from no category"},
+        {"31002", "购置%s设备", "资本性支出", false,
+         "a class name names no category: it may pay what is not 三公"},
         {"30227", "%s委托服务费", NULL, false, "a project fund paying what is not 三公"},
         {"30217", "接待%s工作餐", "", false, "a blank indicator"},
         {"30207", "支付电话费", "邮电费", false, "30207 from 邮电费"},
