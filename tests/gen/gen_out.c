@@ -173,7 +173,7 @@ static int s_ledger_for(vouch_gen_out_t *self, const vouch_gen_org_t *org, int m
 static void s_csv_voucher(vouch_buf_t *b, const vouch_gen_org_t *org, const vouch_gen_voucher_t *v,
                           const char *date, const char *voucher)
 {
-    char amount[VOUCH_MONEY_BUFSZ], num[16];
+    char amount[VOUCH_MONEY_BUFSZ], num[24];
     for (size_t i = 0; i < v->n; i++) {
         const vouch_gen_line_t *l = &v->lines[i];
         s_csv_cell(b, org->name);

@@ -244,7 +244,10 @@ int vouch_gen_policy_check(const char *path, const char *profile, FILE *report)
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root) {
-        fprintf(report, "%s:%d: %s\n", path, jerr.line, jerr.text);
+        if (jerr.line > 0)
+            fprintf(report, "%s:%d: %s\n", path, jerr.line, jerr.text);
+        else
+            fprintf(report, "%s: %s\n", path, jerr.text);
         return -1;
     }
     json_t *profiles = json_object_get(root, "profiles");
