@@ -239,7 +239,7 @@ static int s_money(json_t *profiles, const char *profile, const char *path, int6
     return 1;
 }
 
-int vouch_gen_policy_check(const char *path, const char *profile, FILE *report)
+int vouch_gen_policy_check(const char *path, const char *profile, int year, FILE *report)
 {
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
@@ -308,9 +308,25 @@ int vouch_gen_policy_check(const char *path, const char *profile, FILE *report)
                        report);
     diffs += s_integer(profiles, profile, "organisation_markers/max_person_name_length",
                        p->max_person_name, report);
-    for (size_t i = 0; i < p->necon; i++) {
-        char key[64];
-        snprintf(key, sizeof key, "econ_classification/codes/%s", p->econ[i].code);
+    /* the edition of the classification that applies to the year */
+    const char *edition = NULL, *ek;
+    json_t *ed;
+    json_object_foreach(s_lookup(profiles, profile, "econ_classification/editions"), ek, ed)
+    {
+        json_t *from = json_object_get(json_object_get(ed, "fiscal_years"), "from");
+        json_t *to = json_object_get(json_object_get(ed, "fiscal_years"), "to");
+        if ((!json_is_integer(from) || json_integer_value(from) <= year) &&
+            (!json_is_integer(to) || json_integer_value(to) >= year))
+            edition = ek;
+    }
+    if (!edition) {
+        fprintf(report, "econ_classification/editions: none applies to %d\n", year);
+        diffs++;
+    }
+    for (size_t i = 0; edition && i < p->necon; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "econ_classification/editions/%s/codes/%s", edition,
+                 p->econ[i].code);
         const char *name = json_string_value(s_lookup(profiles, profile, key));
         if (!name || strcmp(name, p->econ[i].name) != 0) {
             fprintf(report, "%s: the generator books it as \"%s\", the policy names it %s%s%s\n",

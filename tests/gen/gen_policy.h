@@ -57,9 +57,11 @@ extern const vouch_gen_policy_t vouch_gen_policy;
 const char *vouch_gen_econ_name(const char *code);
 
 /* Compare the table with profile (NULL: cn-default) of the policy file at
- * path, following "extends". Each difference is written to report as a line
- * naming the policy key and the word. Returns the number of differences, or
- * -1 when the file cannot be read (the reason written to report). */
-int vouch_gen_policy_check(const char *path, const char *profile, FILE *report);
+ * path, following "extends"; the economic codes with the edition of the
+ * classification that applies to year. Each difference is written to report
+ * as a line naming the policy key and the word. Returns the number of
+ * differences, or -1 when the file cannot be read (the reason written to
+ * report). */
+int vouch_gen_policy_check(const char *path, const char *profile, int year, FILE *report);
 
 #endif

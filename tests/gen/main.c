@@ -156,7 +156,7 @@ int main(int argc, char **argv)
     }
 
     if (policy) {
-        int diffs = vouch_gen_policy_check(policy, profile, stderr);
+        int diffs = vouch_gen_policy_check(policy, profile, o.year, stderr);
         if (diffs != 0) {
             if (diffs > 0)
                 fprintf(stderr,
