@@ -19,6 +19,15 @@ for p in "${pids[@]}"; do wait "$p" || fail "a concurrent ingest failed"; done
 ok "20 files ingested at once in $((SECONDS - start)) s"
 for i in $(seq -w 1 20); do settle "并发单位$i" $SECONDS >/dev/null; done
 ok "each of the 20 equals its clean run"
+# memory stays bounded: batches wait in PostgreSQL, not in vouchd (max_inflight)
+# and files are parsed as they stream: vouchd's peak stays near its idle size,
+# whatever the 20 MB of files it was handed
+for p in vouchd worker.1; do
+    hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(pid_of $p)/status")
+    echo "   $p peak RSS: $((hwm / 1024)) MB"
+    [ "$hwm" -lt $((256 * 1024)) ] || fail "$p peaked at $((hwm / 1024)) MB"
+done
+ok "vouchd and the worker stayed under 256 MB"
 
 # the same bytes again: "duplicate", and nothing in the database changes
 everything() { sql "SELECT (SELECT count(*) FROM ledgers), (SELECT count(*) FROM lines),
