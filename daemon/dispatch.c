@@ -165,15 +165,20 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
     return 0;
 }
 
-/* A ledger is analysed once none of its batches is pending or out. */
+/* A ledger is analysed once none of its batches is pending or out, nor any
+ * batch of an earlier ledger of its unit (judged again because of it: see
+ * ingest's contract totals). A batch of ledger $1 done may so complete $1 and
+ * later ledgers of the unit. */
 static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vouch_error_t *err)
 {
     const char *p[] = {where_ledger};
     PGresult *r = vouch_db_exec(
         self->conn, err,
-        "UPDATE ledgers l SET analysed_at = now() WHERE l.ledger_id = $1::bigint"
+        "UPDATE ledgers l SET analysed_at = now() WHERE l.org_id = (SELECT org_id FROM ledgers"
+        " WHERE ledger_id = $1::bigint) AND l.ledger_id >= $1::bigint"
         " AND l.analysed_at IS NULL AND NOT EXISTS (SELECT 1 FROM batches b"
-        " WHERE b.ledger_id = l.ledger_id AND b.state IN ('pending', 'dispatched'))"
+        " WHERE b.org_id = l.org_id AND b.ledger_id <= l.ledger_id"
+        " AND b.state IN ('pending', 'dispatched'))"
         " RETURNING ledger_id, (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
         " AND b.state = 'failed')",
         1, p);

@@ -114,3 +114,9 @@ pb=$(ctl flags --org 合同测试局 --rule PROCUREMENT_BYPASS --from 2022-02-01
 expect_eq "installments are judged by the contract's total" \
     '[["记-1",1,"contract","110000.00","50000.00"],["记-2",2,"contract","120000.00","60000.00"]]' \
     "$(echo "$pb" | jq -c '[.[] | [.voucher, .line_no, .evidence.basis, .evidence.contract_total, .evidence.line_amount]]')"
+# January's installments were judged before February came: they are judged
+# again by the total February completes (and ingest --wait waited for that)
+pb=$(ctl flags --org 合同测试局 --rule PROCUREMENT_BYPASS --to 2022-01-31 --format json)
+expect_eq "earlier installments judged again by the new total" \
+    '[["记-1",1,"contract","110000.00","60000.00"],["记-2",2,"contract","120000.00","60000.00"]]' \
+    "$(echo "$pb" | jq -c '[.[] | [.voucher, .line_no, .evidence.basis, .evidence.contract_total, .evidence.line_amount]]')"
