@@ -16,12 +16,26 @@ void vouch_wire_socket_defaults(void *socket)
     zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
     int64_t maxmsg = (int64_t)VOUCH_WIRE_MAX_PAYLOAD;
     zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
-    /* ZMTP's own heartbeats: a peer silent for 6 s (a host gone, a cable
-     * cut) loses its connection, and a connecting side dials again */
-    int ivl = 2000, timeout = 6000;
-    zmq_setsockopt(socket, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
-    zmq_setsockopt(socket, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
-    zmq_setsockopt(socket, ZMQ_HEARTBEAT_TTL, &timeout, sizeof timeout);
+    /* a peer host gone (power, cable) is noticed by TCP within a minute */
+    int on = 1, idle = 30, intvl = 10, cnt = 3;
+    zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE, &on, sizeof on);
+    zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE_IDLE, &idle, sizeof idle);
+    zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE_INTVL, &intvl, sizeof intvl);
+    zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE_CNT, &cnt, sizeof cnt);
+    /* ZMTP's own heartbeats on the control channel (ROUTER/DEALER), whose
+     * sides always read: a peer silent for 6 s loses its connection and the
+     * connecting side dials again. Not on the batch pipes: a worker busy on
+     * a batch stops reading its small pipe on purpose, and libzmq 4.3.4 then
+     * times the connection out and asserts on reconnecting (libzmq #3937). */
+    int type = 0;
+    size_t tsz = sizeof type;
+    if (zmq_getsockopt(socket, ZMQ_TYPE, &type, &tsz) == 0 &&
+        (type == ZMQ_ROUTER || type == ZMQ_DEALER)) {
+        int ivl = 2000, timeout = 6000;
+        zmq_setsockopt(socket, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+        zmq_setsockopt(socket, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
+        zmq_setsockopt(socket, ZMQ_HEARTBEAT_TTL, &timeout, sizeof timeout);
+    }
 }
 
 static void s_drain(void *socket)
