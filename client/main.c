@@ -5,6 +5,7 @@
 #include <zmq.h>
 
 #include "ctl.h"
+#include "sheet.h"
 
 static void s_usage(FILE *out)
 {
@@ -92,6 +93,8 @@ int main(int argc, char **argv)
     /* rules reads the policy vouch.conf names when there is a state folder,
      * else the default policy (or --policy FILE) */
     bool config_optional = strcmp(name, "rules") == 0;
+    /* check reads .xls as vouchd does: FreeXL in the helper process */
+    vouch_sheet_isolate_beside_self();
     vouch_ctl_t ctl = {0};
     if (!help && !local && !(config_optional && !vouch_config_home(home_arg))) {
         ctl.home = vouch_config_home(home_arg);

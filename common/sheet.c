@@ -32,6 +32,9 @@ int vouch_sheet_read(const char *path, vouch_sheet_kind_t kind, const char *disp
     case VOUCH_SHEET_XLSX:
         return vouch_sheet_read_xlsx(path, display_name, fn, arg, sheet_out, sheet_out_size, err);
     case VOUCH_SHEET_XLS:
+        if (vouch_sheet_xls_helper() && err)
+            return vouch_sheet_read_xls_isolated(path, display_name, fn, arg, sheet_out,
+                                                 sheet_out_size, err);
         return vouch_sheet_read_xls(path, display_name, fn, arg, sheet_out, sheet_out_size, err);
     case VOUCH_SHEET_NONE:
         break;

@@ -40,6 +40,27 @@ int vouch_sheet_read(const char *path, vouch_sheet_kind_t kind, const char *disp
                      vouch_sheet_row_fn *fn, void *arg, char *sheet_out, size_t sheet_out_size,
                      vouch_error_t *err);
 
+/* .xls files are read by FreeXL, a C library that hostile files have made read
+ * past its buffers (found by fuzzing). Once set, vouch_sheet_read runs it in
+ * the helper program at helper_path (vouch-xls, installed beside vouchd),
+ * which sends the rows back over a pipe: a crash or a hang there costs the
+ * file, never the caller. NULL, the default, reads in this process. The
+ * string must outlive the reads. */
+void vouch_sheet_isolate_xls(const char *helper_path);
+const char *vouch_sheet_xls_helper(void); /* the helper set, or NULL */
+/* Isolate with the vouch-xls beside the running program; 0, or -1 when there
+ * is none (then .xls files are read in this process). */
+int vouch_sheet_isolate_beside_self(void);
+
+/* vouch_sheet_read_xls run in the helper (vouch_sheet_isolate_xls set). */
+int vouch_sheet_read_xls_isolated(const char *path, const char *display_name,
+                                  vouch_sheet_row_fn *fn, void *arg, char *sheet_out,
+                                  size_t sheet_out_size, vouch_error_t *err);
+
+/* The helper's side: read path with vouch_sheet_read_xls and write rows and
+ * the outcome to out in the pipe's form. Returns the helper's exit status. */
+int vouch_sheet_xls_serve(const char *path, const char *display_name, int out_fd);
+
 /* The two readers behind vouch_sheet_read, same contract. The .xlsx reader
  * streams each sheet; the .xls reader (FreeXL) holds the whole workbook. */
 int vouch_sheet_read_xlsx(const char *path, const char *display_name, vouch_sheet_row_fn *fn,

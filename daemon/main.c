@@ -8,6 +8,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "sheet.h"
 #include "server.h"
 
 static volatile sig_atomic_t s_signals;
@@ -115,6 +116,8 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &hup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (vouch_sheet_isolate_beside_self() != 0)
+        vouch_warn("no vouch-xls beside vouchd: .xls files are read in vouchd's own process");
     vouch_server_t *server = vouch_server_new(cfg, &err);
     if (!server) {
         char text[1024];

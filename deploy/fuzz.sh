@@ -31,7 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 cc=$(command -v clang || command -v clang-14)
 build=$top/build-fuzz
-targets="fuzz_csv_import fuzz_jsonl_import fuzz_wire"
+targets="fuzz_csv_import fuzz_jsonl_import fuzz_sheet fuzz_wire"
 
 cmake -S "$top" -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DVOUCH_FUZZ=ON -DVOUCH_SANITIZE=ON >/dev/null

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -620,6 +621,63 @@ static void test_fuzz_xml_parts(void **state)
     }
 }
 
+/* .xls through the vouch-xls helper (sheet_isolate.c): the same rows, cell
+ * for cell, as FreeXL gives in this process; the caller's stop and the
+ * helper's refusals come back as they would; a helper that dies costs the
+ * file, with a reason, never this process. */
+static void test_xls_isolated(void **state)
+{
+    (void)state;
+    s_sink_t ref, iso;
+    vouch_error_t err;
+    char sheet[64];
+    s_sink_init(&ref);
+    assert_int_equal(s_read(S_EXCEL "nc-zhcx.xls", "a.xls", &ref, sheet, &err), 0);
+    vouch_sheet_isolate_xls(VOUCH_BIN_DIR "/vouch-xls");
+    s_sink_init(&iso);
+    assert_int_equal(s_read(S_EXCEL "nc-zhcx.xls", "a.xls", &iso, sheet, &err), 0);
+    assert_string_equal(sheet, "序时账");
+    assert_string_equal(iso.dump.data, ref.dump.data);
+    s_sink_free(&iso);
+
+    s_sink_init(&iso);
+    iso.stop_at = 5;
+    assert_int_equal(s_read(S_EXCEL "nc-zhcx.xls", "ledger", &iso, sheet, &err), -1);
+    assert_string_equal(err.text, "stopped at the caller's wish");
+    assert_int_equal(err.line, 5);
+    assert_string_equal(err.file, "ledger");
+    s_sink_free(&iso);
+
+    s_sink_init(&iso);
+    assert_int_equal(s_read(S_EXCEL "broken/truncated.xls", "t.xls", &iso, sheet, &err), -1);
+    assert_non_null(strstr(err.text, "truncated"));
+    assert_string_equal(err.file, "t.xls");
+    s_sink_free(&iso);
+
+    /* a helper that crashes, and one that says nothing */
+    char crash[64];
+    snprintf(crash, sizeof crash, "/tmp/vouch-xls-crash-%d", (int)getpid());
+    FILE *f = fopen(crash, "w");
+    assert_non_null(f);
+    fputs("#!/bin/sh\nkill -SEGV $$\n", f);
+    fclose(f);
+    chmod(crash, 0700);
+    vouch_sheet_isolate_xls(crash);
+    s_sink_init(&iso);
+    assert_int_equal(s_read(S_EXCEL "nc-zhcx.xls", "c.xls", &iso, sheet, &err), -1);
+    assert_non_null(strstr(err.text, "made its reader fail (signal 11)"));
+    assert_string_equal(err.file, "c.xls");
+    s_sink_free(&iso);
+    vouch_sheet_isolate_xls("/bin/true");
+    s_sink_init(&iso);
+    assert_int_equal(s_read(S_EXCEL "nc-zhcx.xls", "e.xls", &iso, sheet, &err), -1);
+    assert_non_null(strstr(err.text, "could not be read to its end"));
+    s_sink_free(&iso);
+    unlink(crash);
+    vouch_sheet_isolate_xls(NULL);
+    s_sink_free(&ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_nc_every_shape_agrees),
         cmocka_unit_test(test_cell_types),
         cmocka_unit_test(test_caller_stops),
+        cmocka_unit_test(test_xls_isolated),
         cmocka_unit_test(test_broken_files_refused),
         cmocka_unit_test(test_number_text),
         cmocka_unit_test(test_serial_date),
