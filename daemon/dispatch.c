@@ -20,7 +20,7 @@
     " summary, account_code,"                                                                      \
     " account_name, func_code, econ_code, indicator, department, project, claimant, payee,"        \
     " payee_account, payment_method, procurement_method, contract_no, invoice_no,"                 \
-    " document_dates, preparer, documents::text"
+    " document_dates, preparer, documents::text, reviewer"
 #define S_FIRST_TEXT 12
 
 static int32_t s_date(PGresult *r, int row, int col)

@@ -28,7 +28,7 @@ static const char *s_copy_sql =
     " account_name, func_code, econ_code, debit, credit, indicator, department, project,"
     " claimant, payee, payee_account, payment_method, procurement_method, contract_no,"
     " invoice_no, business_date, approval_date, document_dates, attachments, preparer, extra,"
-    " documents)"
+    " documents, reviewer)"
     " FROM STDIN";
 
 typedef struct {
@@ -182,6 +182,8 @@ static void s_copy_row(s_ingest_t *in, const vouch_line_t *l, const char *extra)
     s_copy_text(b, extra && strcmp(extra, "{}") != 0 ? extra : NULL);
     vouch_buf_putc(b, '\t');
     s_copy_text(b, l->text[VOUCH_T_DOCUMENTS]);
+    vouch_buf_putc(b, '\t');
+    s_copy_text(b, l->text[VOUCH_T_REVIEWER]);
     vouch_buf_putc(b, '\n');
 }
 
