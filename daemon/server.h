@@ -75,7 +75,9 @@ typedef struct {
     size_t policy_len;
     char policy_version[17];
     char *policy_profile;
-    char *procurement_scope; /* '{30201%,...}' for the contract totals query */
+    char *procurement_scope;      /* '{30201%,...}' for the contract totals query */
+    char *ledger_rules;           /* what the rules PostgreSQL runs read (ledger_rules.h), JSON */
+    int64_t ledger_rules_next_ms; /* crossrules.c: when to look for ledgers left unchecked */
     /* the version before the last reload, still served to workers that hold
      * a batch dispatched under it */
     char *previous_bytes;

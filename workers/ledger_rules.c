@@ -46,8 +46,9 @@ static const char *const s_dup_vars[] = {
 static const char *const s_unbal_variants[] = {"default", "financial", "budget", NULL};
 static const char *const s_unbal_vars[] = {"voucher", "detail",     "detail_en", "debit",
                                            "credit",  "difference", NULL};
-static const char *const s_gap_vars[] = {"voucher", "period",        "word",         "missing",
-                                         "count",   "first_missing", "last_missing", NULL};
+static const char *const s_gap_vars[] = {"voucher",       "period",       "word",
+                                         "missing",       "missing_en",   "count",
+                                         "first_missing", "last_missing", NULL};
 static const char *const s_prep_vars[] = {"voucher", "preparer", "reviewer", NULL};
 
 static const s_section_t s_sections[S_NRULES] = {
