@@ -46,6 +46,16 @@ static json_t *s_row_json(PGresult *r, int row)
     return o;
 }
 
+/* The first non-blank value of a column over the rows ("" when none). */
+static const char *s_first_value(PGresult *r, const char *column)
+{
+    int c = PQfnumber(r, column);
+    for (int i = 0; c >= 0 && i < PQntuples(r); i++)
+        if (!PQgetisnull(r, i, c) && PQgetvalue(r, i, c)[0])
+            return PQgetvalue(r, i, c);
+    return "";
+}
+
 static int s_voucher(PGconn *db, const char *ledger, const char *year, const char *period,
                      const char *word, const char *number, int format)
 {
@@ -74,7 +84,8 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         " payee_account, payment_method, procurement_method, contract_no, invoice_no,"
         " to_char(business_date, 'YYYY-MM-DD') AS business_date,"
         " to_char(approval_date, 'YYYY-MM-DD') AS approval_date, document_dates, attachments,"
-        " preparer, extra FROM lines WHERE ledger_id = $1 AND fiscal_year = $2 AND period = $3"
+        " preparer, reviewer, extra FROM lines WHERE ledger_id = $1 AND fiscal_year = $2 AND "
+        "period = $3"
         " AND voucher_word = $4 AND voucher_no = $5 ORDER BY line_no, seq",
         5, p);
     PGresult *f = l ? s_run(db,
@@ -113,10 +124,17 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
     } else {
         printf("%s  %s  %s  (ledger %s: %s)\n", PQgetvalue(v, 0, 0), PQgetvalue(v, 0, 3), voucher,
                PQgetvalue(v, 0, 1), PQgetvalue(v, 0, 2));
-        printf("%s lines, debits %s, credits %s, attachments %s\n\n", PQgetvalue(v, 0, 9),
+        printf("%s lines, debits %s, credits %s, attachments %s\n", PQgetvalue(v, 0, 9),
                vouch_money_format_grouped(atoll(PQgetvalue(v, 0, 10)), a1),
                vouch_money_format_grouped(atoll(PQgetvalue(v, 0, 11)), a2),
                PQgetisnull(v, 0, 12) ? "unknown" : PQgetvalue(v, 0, 12));
+        /* who entered and who reviewed it: the voucher's, carried on its lines */
+        const char *preparer = s_first_value(l, "preparer"),
+                   *reviewer = s_first_value(l, "reviewer");
+        if (preparer[0] || reviewer[0])
+            printf("prepared by %s, reviewed by %s\n", preparer[0] ? preparer : "(blank)",
+                   reviewer[0] ? reviewer : "(blank)");
+        putchar('\n');
         const char *h[] = {"LINE",     "ACCOUNT",   "ECON",     "SUMMARY", "DEBIT",
                            "CREDIT",   "INDICATOR", "CLAIMANT", "PAYEE",   "PROCUREMENT",
                            "BUSINESS", "APPROVED",  "DOCUMENTS"};
@@ -147,9 +165,11 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         }
         vouch_table_print(t, stdout);
         vouch_table_destroy(&t);
+        int extra = PQfnumber(l, "extra");
         for (int i = 0; i < PQntuples(l); i++)
-            if (!PQgetisnull(l, i, 26))
-                printf("line %s, other columns: %s\n", PQgetvalue(l, i, 0), PQgetvalue(l, i, 26));
+            if (!PQgetisnull(l, i, extra))
+                printf("line %s, other columns: %s\n", PQgetvalue(l, i, 0),
+                       PQgetvalue(l, i, extra));
         json_t *docs = PQgetisnull(v, 0, 13) ? NULL : json_loads(PQgetvalue(v, 0, 13), 0, NULL);
         if (json_array_size(docs) == 0)
             printf("\ndocuments: none recorded (only JSON Lines exports list them)\n");

@@ -67,6 +67,7 @@ const char *const vouch_csv_field_names[VOUCH_F_COUNT] = {
     [VOUCH_F_DOCUMENT_DATES] = "document_dates",
     [VOUCH_F_ATTACHMENTS] = "attachments",
     [VOUCH_F_PREPARER] = "preparer",
+    [VOUCH_F_REVIEWER] = "reviewer",
     [VOUCH_F_AUXILIARY] = "auxiliary",
     [VOUCH_F_YEAR] = "year",
     [VOUCH_F_DAY] = "day",
@@ -238,6 +239,11 @@ static const struct {
     {VOUCH_F_PREPARER, "制单人", S_CONTAINS},
     {VOUCH_F_PREPARER, "制单", S_EXACT},
     {VOUCH_F_PREPARER, "制单员", S_CONTAINS},
+
+    {VOUCH_F_REVIEWER, "审核人", S_CONTAINS},
+    {VOUCH_F_REVIEWER, "复核人", S_CONTAINS},
+    {VOUCH_F_REVIEWER, "审核", S_EXACT},
+    {VOUCH_F_REVIEWER, "审核员", S_CONTAINS},
 
     {VOUCH_F_AUXILIARY, "辅助核算", S_CONTAINS},
     {VOUCH_F_AUXILIARY, "辅助核算项", S_CONTAINS},
@@ -1832,6 +1838,7 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     line.text[VOUCH_T_CONTRACT_NO] = S_CELL(CONTRACT_NO);
     line.text[VOUCH_T_INVOICE_NO] = S_CELL(INVOICE_NO);
     line.text[VOUCH_T_PREPARER] = S_CELL(PREPARER);
+    line.text[VOUCH_T_REVIEWER] = S_CELL(REVIEWER);
     /* 金蝶 K/3 writes * where a column has no value (结算方式 *, 数量单位 *) */
     for (int t = 0; t < VOUCH_T_COUNT; t++)
         if (strcmp(line.text[t], "*") == 0)

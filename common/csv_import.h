@@ -109,6 +109,7 @@ typedef enum {
     VOUCH_F_DOCUMENT_DATES,
     VOUCH_F_ATTACHMENTS,
     VOUCH_F_PREPARER,
+    VOUCH_F_REVIEWER,
     /* pseudo-fields: they fill other fields rather than one of their own */
     VOUCH_F_AUXILIARY, /* 辅助核算: typed items, 【部门：办公室】 or 部门---01---办公室 */
     VOUCH_F_YEAR, /* 年: with 月 and 日, the date of exports without a date column */

@@ -64,6 +64,7 @@ static const s_text_key_t s_text_keys[] = {
     {"contract_no", VOUCH_T_CONTRACT_NO, VOUCH_F_CONTRACT_NO},
     {"invoice_no", VOUCH_T_INVOICE_NO, VOUCH_F_INVOICE_NO},
     {"preparer", VOUCH_T_PREPARER, VOUCH_F_PREPARER},
+    {"reviewer", VOUCH_T_REVIEWER, VOUCH_F_REVIEWER},
 };
 
 vouch_jsonl_import_t *vouch_jsonl_import_new(const vouch_csv_import_opts_t *opts,

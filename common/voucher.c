@@ -30,6 +30,7 @@ const char *const vouch_text_field_names[VOUCH_T_COUNT] = {
     [VOUCH_T_DOCUMENT_DATES] = "document_dates",
     [VOUCH_T_PREPARER] = "preparer",
     [VOUCH_T_DOCUMENTS] = "documents",
+    [VOUCH_T_REVIEWER] = "reviewer",
 };
 
 /* Characters that decorate a voucher number without being part of its word:

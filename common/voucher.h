@@ -32,8 +32,9 @@ typedef enum {
     VOUCH_T_INVOICE_NO,
     VOUCH_T_DOCUMENT_DATES, /* normalised: "2021-12-08;2022-04-12", "" when blank */
     VOUCH_T_PREPARER,
-    VOUCH_T_DOCUMENTS,      /* the voucher's documents as a JSON array, on its first
-                               line only ("" elsewhere, and for exports without them) */
+    VOUCH_T_DOCUMENTS, /* the voucher's documents as a JSON array, on its first
+                          line only ("" elsewhere, and for exports without them) */
+    VOUCH_T_REVIEWER,  /* 审核人: who reviewed the voucher */
     VOUCH_T_COUNT
 } vouch_text_field_t;
 

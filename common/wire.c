@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_BATCH_MAGIC "VBL1"
+#define S_BATCH_MAGIC "VBL2"
 
 void vouch_wire_socket_defaults(void *socket)
 {

@@ -1,7 +1,7 @@
 /* wire.h: vouch's messages on ZeroMQ, defined in one place.
  *
  * Every message is multipart: [routing id, on ROUTER sockets only]
- * [header: a JSON object {"v":1, "type":..., ...}] [payload: optional bytes].
+ * [header: a JSON object {"v":2, "type":..., ...}] [payload: optional bytes].
  *
  *   control endpoint (vouchd ROUTER <- DEALER of vouchctl and workers)
  *     ingest_begin {name, org?, size}         -> ingest_ready {upload, window}
@@ -22,7 +22,7 @@
  * A receiver checks the version and the shape of every header and drops what
  * does not fit, with an error where there is someone to answer.
  *
- * Batch encoding (chosen by measurement, see tests/bench/bench_wire.c): "VBL1",
+ * Batch encoding (chosen by measurement, see tests/bench/bench_wire.c): "VBL2",
  * u32 line count, then per line the fixed-width fields of vouch_line_t in
  * little-endian and each text field as u32 length + bytes + NUL, so a decoded
  * line points into the message without copying. */
@@ -38,7 +38,10 @@
 #include "error.h"
 #include "voucher.h"
 
-#define VOUCH_WIRE_VERSION 1
+/* 2: lines carry VOUCH_T_REVIEWER (batch magic VBL2). A batch is a fixed
+ * list of text fields, so a new field is a new version: a worker of another
+ * version refuses the message rather than misreading the lines. */
+#define VOUCH_WIRE_VERSION 2
 #define VOUCH_WIRE_MAX_HEADER 65536        /* bytes of JSON header */
 #define VOUCH_WIRE_MAX_PAYLOAD (64u << 20) /* bytes of one payload frame */
 #define VOUCH_WIRE_CHUNK (256u << 10)      /* upload chunk size */

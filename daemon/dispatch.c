@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "crossrules.h"
 #include "date.h"
 #include "db.h"
 #include "log.h"
@@ -20,7 +21,7 @@
     " summary, account_code,"                                                                      \
     " account_name, func_code, econ_code, indicator, department, project, claimant, payee,"        \
     " payee_account, payment_method, procurement_method, contract_no, invoice_no,"                 \
-    " document_dates, preparer, documents::text"
+    " document_dates, preparer, documents::text, reviewer"
 #define S_FIRST_TEXT 12
 
 static int32_t s_date(PGresult *r, int row, int col)
@@ -167,8 +168,9 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
 
 /* A ledger is analysed once none of its batches is pending or out, nor any
  * batch of an earlier ledger of its unit (judged again because of it: see
- * ingest's contract totals). A batch of ledger $1 done may so complete $1 and
- * later ledgers of the unit. */
+ * ingest's contract totals); then the rules across vouchers and ledgers run
+ * over it (crossrules.c), in the same transaction when there is one. A batch
+ * of ledger $1 done may so complete $1 and later ledgers of the unit. */
 static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vouch_error_t *err)
 {
     const char *p[] = {where_ledger};
@@ -185,6 +187,10 @@ static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vo
     if (!r)
         return -1;
     for (int i = 0; i < PQntuples(r); i++) {
+        if (vouch_crossrules_ledger_done(self, PQgetvalue(r, i, 0), err) != 0) {
+            PQclear(r);
+            return -1;
+        }
         long failed = atol(PQgetvalue(r, i, 1));
         if (failed)
             vouch_server_note_error(self, "ledger %s analysed, but %ld batch(es) failed",

@@ -28,7 +28,7 @@ static const char *s_copy_sql =
     " account_name, func_code, econ_code, debit, credit, indicator, department, project,"
     " claimant, payee, payee_account, payment_method, procurement_method, contract_no,"
     " invoice_no, business_date, approval_date, document_dates, attachments, preparer, extra,"
-    " documents)"
+    " documents, reviewer)"
     " FROM STDIN";
 
 typedef struct {
@@ -182,6 +182,8 @@ static void s_copy_row(s_ingest_t *in, const vouch_line_t *l, const char *extra)
     s_copy_text(b, extra && strcmp(extra, "{}") != 0 ? extra : NULL);
     vouch_buf_putc(b, '\t');
     s_copy_text(b, l->text[VOUCH_T_DOCUMENTS]);
+    vouch_buf_putc(b, '\t');
+    s_copy_text(b, l->text[VOUCH_T_REVIEWER]);
     vouch_buf_putc(b, '\n');
 }
 
@@ -355,6 +357,34 @@ static int s_hash(FILE *f, const vouch_ingest_opts_t *opts, vouch_ingest_result_
     return rc;
 }
 
+/* UNBALANCED_VOUCHER and PREPARER_IS_REVIEWER over each voucher, in the
+ * file's transaction: an unbalanced voucher is a finding, never a refusal.
+ * Under a savepoint, so that rules that fail leave the file to be stored all
+ * the same (analysis runs them again). 0, or -1 when the database failed. */
+static int s_voucher_rules(s_ingest_t *in, vouch_error_t *err)
+{
+    if (!in->opts->ledger_rules)
+        return 0;
+    vouch_error_t rerr;
+    vouch_error_clear(&rerr);
+    const char *p[] = {in->ledger_id, in->opts->ledger_rules};
+    if (vouch_db_cmd(in->conn, err, "SAVEPOINT vouch_voucher_rules", 0, NULL) != 0)
+        return -1;
+    PGresult *r = vouch_db_exec(in->conn, &rerr,
+                                "SELECT vouch_xr_voucher_rules($1::bigint, $2::jsonb)", 2, p);
+    if (r) {
+        in->res->findings = atol(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return vouch_db_cmd(in->conn, err, "RELEASE SAVEPOINT vouch_voucher_rules", 0, NULL);
+    }
+    if (vouch_db_lost(in->conn)) {
+        *err = rerr;
+        return -1;
+    }
+    snprintf(in->res->rules_error, sizeof in->res->rules_error, "%s", rerr.text);
+    return vouch_db_cmd(in->conn, err, "ROLLBACK TO SAVEPOINT vouch_voucher_rules", 0, NULL);
+}
+
 /* COPY is over and every line is in: derive vouchers and batches, then commit. */
 static int s_finish(s_ingest_t *in, vouch_error_t *err)
 {
@@ -446,7 +476,7 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
                           " format = $9, org_given = $10 WHERE ledger_id = $1",
                           10, pu);
     vouch_buf_free(&cols);
-    if (rc != 0)
+    if (rc != 0 || s_voucher_rules(in, err) != 0)
         return -1;
     if (vouch_db_cmd(c, err, "COMMIT", 0, NULL) != 0)
         return -1;

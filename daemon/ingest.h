@@ -24,6 +24,8 @@ typedef struct {
     long vouchers;
     long dropped; /* summary rows left out */
     long batches;
+    long findings;         /* found as it was stored (UNBALANCED_VOUCHER...) */
+    char rules_error[512]; /* why those rules did not run, "" when they did */
     char sha256[65];
     vouch_error_t err;
 } vouch_ingest_result_t;
@@ -36,6 +38,9 @@ typedef struct {
     long max_file_bytes;
     long max_line_bytes;  /* 0: the reader's default */
     long max_field_bytes; /* 0: the reader's default */
+    /* the parameters of the rules PostgreSQL runs over each voucher as the
+     * file is stored (ledger_rules.h), or NULL to leave them to analysis */
+    const char *ledger_rules;
 } vouch_ingest_opts_t;
 
 /* Store path as a ledger. Fills res; returns 0 when res->status is final

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "crossrules.h"
 #include "db.h"
 #include "file.h"
+#include "ledger_rules.h"
 #include "log.h"
 #include "notify.h"
 #include "policy.h"
@@ -133,6 +135,12 @@ static void s_storer_message(vouch_server_t *self, vouch_wire_msg_t *msg)
     t->dropped = vouch_wire_get_int(h, "dropped", &v) == 0 ? (long)v : 0;
     if (strcmp(t->status, "rejected") == 0)
         vouch_server_note_error(self, "%s", t->error);
+    const char *rules_error = vouch_wire_get_str(h, "rules_error");
+    if (rules_error)
+        vouch_server_note_error(self,
+                                "ledger %lld: the voucher rules did not run as it was "
+                                "stored (analysis runs them again): %s",
+                                t->ledger_id, rules_error);
 }
 
 /* Drain up to max messages from one socket through handler. */
@@ -234,6 +242,7 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
         /* dispatch whenever something came back (room freed up), else a few times a second */
         if (!drain_until && (items[1].revents || items[2].revents || now - last_dispatch >= 200)) {
             vouch_dispatch_tick(self);
+            vouch_crossrules_tick(self);
             last_dispatch = now;
             vouch_control_expire_uploads(self);
         }
@@ -261,6 +270,13 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     }
     vouch_config_destroy(&fresh);
     const vouch_policy_t *policy = vouch_policy_set_default(set);
+    /* the rules PostgreSQL runs read the default profile's parameters */
+    char *ledger_rules = vouch_ledger_rules_params(policy, err);
+    if (!ledger_rules) {
+        vouch_policy_set_destroy(&set);
+        free(bytes);
+        return -1;
+    }
     if (self->policy_bytes && strcmp(self->policy_version, vouch_policy_version(policy)) != 0) {
         free(self->previous_bytes);
         self->previous_bytes = self->policy_bytes;
@@ -269,6 +285,10 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     } else
         free(self->policy_bytes);
     free(self->policy_profile);
+    free(self->ledger_rules);
+    self->ledger_rules = ledger_rules;
+    if (self->storer)
+        vouch_storer_set_ledger_rules(self->storer_pipe, ledger_rules);
     self->policy_bytes = bytes;
     self->policy_len = len;
     snprintf(self->policy_version, sizeof self->policy_version, "%s", vouch_policy_version(policy));
@@ -332,7 +352,7 @@ vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err)
         !(self->results = s_bind(self, ZMQ_PULL, cfg->results_endpoint, err)) ||
         !(self->storer_pipe = s_bind(self, ZMQ_PAIR, "inproc://storer", err)))
         goto fail;
-    self->storer = vouch_storer_new(self->ctx, "inproc://storer", cfg);
+    self->storer = vouch_storer_new(self->ctx, "inproc://storer", cfg, self->ledger_rules);
     if (!self->storer) {
         vouch_error_set(err, "cannot start the storing thread");
         goto fail;
@@ -376,6 +396,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
     free(self->previous_bytes);
     free(self->policy_profile);
     vouch_policy_set_destroy(&self->policies);
+    free(self->ledger_rules);
     free(self);
     *self_p = NULL;
 }

@@ -35,7 +35,8 @@ struct vouch_storer_t {
     PGconn *conn;
     bool stop;
     int backoff_ms;
-    bool db_up; /* as last reported to the main loop */
+    bool db_up;         /* as last reported to the main loop */
+    char *ledger_rules; /* parameters of the rules run as a file is stored */
     s_deferred_t deferred[S_DEFERRED];
 };
 
@@ -92,6 +93,13 @@ static void s_wait(vouch_storer_t *self, int ms)
             break;
         if (rc == 0 && strcmp(msg.type, "stop") == 0)
             self->stop = true;
+        const char *params = rc == 0 && strcmp(msg.type, "ledger_rules") == 0
+                                 ? vouch_wire_get_str(msg.header, "params")
+                                 : NULL;
+        if (params) {
+            free(self->ledger_rules);
+            self->ledger_rules = vouch_strdup(params);
+        }
         if (rc == 0)
             vouch_wire_msg_close(&msg);
     }
@@ -141,6 +149,7 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
         .max_file_bytes = self->cfg->max_file_bytes,
         .max_line_bytes = self->cfg->max_line_bytes,
         .max_field_bytes = self->cfg->max_field_bytes,
+        .ledger_rules = self->ledger_rules,
     };
     vouch_ingest_result_t res;
     vouch_ingest_file(self->conn, e->path, &opts, &res);
@@ -149,8 +158,9 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
     const char *ticket = e->ticket ? e->ticket : res.sha256;
     switch (res.status) {
     case VOUCH_INGEST_ACCEPTED:
-        vouch_info("stored %s as ledger %lld: %ld lines, %ld vouchers, %ld batches", e->name,
-                   res.ledger_id, res.lines, res.vouchers, res.batches);
+        vouch_info("stored %s as ledger %lld: %ld lines, %ld vouchers, %ld batches, %ld "
+                   "findings over its vouchers",
+                   e->name, res.ledger_id, res.lines, res.vouchers, res.batches, res.findings);
         vouch_spool_remove(e);
         break;
     case VOUCH_INGEST_DUPLICATE:
@@ -169,8 +179,8 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
         d->attempts++;
         int wait_ms = d->attempts >= 7 ? 30000 : 500 << d->attempts;
         d->until_ms = s_now_ms() + wait_ms;
-        vouch_warn("cannot store %s now (attempt %d), will retry in %d s: %s", e->name,
-                   d->attempts, wait_ms / 1000, res.err.text);
+        vouch_warn("cannot store %s now (attempt %d), will retry in %d s: %s", e->name, d->attempts,
+                   wait_ms / 1000, res.err.text);
         s_report_db(self, "down", res.err.text);
         return;
     }
@@ -187,6 +197,8 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
                           "dropped", (json_int_t)res.dropped);
     if (res.status == VOUCH_INGEST_REJECTED)
         json_object_set_new(h, "error", json_string(message));
+    if (res.rules_error[0])
+        json_object_set_new(h, "rules_error", json_string(res.rules_error));
     vouch_wire_send(self->pipe, NULL, 0, h, NULL, 0, 0);
     json_decref(h);
 }
@@ -217,11 +229,20 @@ static void *s_run(void *arg)
     return NULL;
 }
 
-vouch_storer_t *vouch_storer_new(void *zmq_ctx, const char *endpoint, const vouch_config_t *cfg)
+void vouch_storer_set_ledger_rules(void *pipe, const char *ledger_rules)
+{
+    json_t *h = json_pack("{s:s, s:s}", "type", "ledger_rules", "params", ledger_rules);
+    vouch_wire_send(pipe, NULL, 0, h, NULL, 0, 0);
+    json_decref(h);
+}
+
+vouch_storer_t *vouch_storer_new(void *zmq_ctx, const char *endpoint, const vouch_config_t *cfg,
+                                 const char *ledger_rules)
 {
     vouch_storer_t *self = vouch_calloc(1, sizeof *self);
     self->ctx = zmq_ctx;
     self->cfg = cfg;
+    self->ledger_rules = ledger_rules ? vouch_strdup(ledger_rules) : NULL;
     self->endpoint = vouch_strdup(endpoint);
     self->pipe = zmq_socket(zmq_ctx, ZMQ_PAIR);
     vouch_wire_socket_defaults(self->pipe);
@@ -229,6 +250,7 @@ vouch_storer_t *vouch_storer_new(void *zmq_ctx, const char *endpoint, const vouc
         pthread_create(&self->thread, NULL, s_run, self) != 0) {
         zmq_close(self->pipe);
         free(self->endpoint);
+        free(self->ledger_rules);
         free(self);
         return NULL;
     }
@@ -243,6 +265,7 @@ void vouch_storer_destroy(vouch_storer_t **self_p)
     pthread_join(self->thread, NULL);
     zmq_close(self->pipe);
     free(self->endpoint);
+    free(self->ledger_rules);
     free(self);
     *self_p = NULL;
 }

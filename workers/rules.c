@@ -9,6 +9,7 @@
 
 #include "csv_import.h"
 #include "date.h"
+#include "ledger_rules.h"
 #include "money.h"
 #include "rules_internal.h"
 
@@ -81,6 +82,12 @@ static const vouch_rules_need_t s_needs[] = {
     {"business_date", "业务日期/business_date"},
     {"document_dates|documents", "单据日期/document_dates or JSON documents[]"},
     {"attachments|documents", "附件数/attachments or JSON documents[]"},
+    /* what the rules PostgreSQL runs read besides (ledger_rules.c) */
+    {"contract_no", "合同编号/contract_no"},
+    {"invoice_no", "发票号/invoice_no"},
+    {"voucher_no", "凭证号/voucher_no"},
+    {"preparer", "制单人/preparer"},
+    {"reviewer", "审核人/reviewer"},
 };
 
 /* A word of a needs string the table above lacks: never satisfied, so the
@@ -111,9 +118,12 @@ static bool s_have(const vouch_rules_need_t *need, const char *const *names, siz
     return false;
 }
 
-static void s_check_needs(const char *needs, const char *const *names, size_t n,
-                          vouch_rules_coverage_t *c)
+/* The words of needs the file lacks into list (at most VOUCH_RULES_MAX_NEEDS);
+ * returns how many it lacks. */
+static size_t s_lacking(const char *needs, const char *const *names, size_t n,
+                        const vouch_rules_need_t **list, size_t *nlist)
 {
+    size_t lacking = 0;
     const char *p = needs;
     while (*p) {
         while (*p == ' ')
@@ -123,12 +133,20 @@ static void s_check_needs(const char *needs, const char *const *names, size_t n,
             break;
         const vouch_rules_need_t *need = s_need(p, len);
         if (need == &s_unknown_need || !s_have(need, names, n)) {
-            c->runs = false;
-            if (c->nmissing < VOUCH_RULES_MAX_NEEDS)
-                c->missing[c->nmissing++] = need;
+            lacking++;
+            if (*nlist < VOUCH_RULES_MAX_NEEDS)
+                list[(*nlist)++] = need;
         }
         p += len;
     }
+    return lacking;
+}
+
+static void s_check_needs(const char *needs, const char *const *names, size_t n,
+                          vouch_rules_coverage_t *c)
+{
+    if (s_lacking(needs, names, n, c->missing, &c->nmissing) > 0)
+        c->runs = false;
 }
 
 size_t vouch_rules_coverage(const char *const *names, size_t n, vouch_rules_coverage_t *out,
@@ -143,6 +161,17 @@ size_t vouch_rules_coverage(const char *const *names, size_t n, vouch_rules_cove
         /* the rule's own columns first: they are what a user adds to the export */
         s_check_needs(s_rules[r].needs, names, n, c);
         s_check_needs(S_ENGINE_NEEDS, names, n, c);
+    }
+    size_t nledger;
+    const vouch_ledger_rule_t *lr = vouch_ledger_rules(&nledger);
+    for (size_t r = 0; r < nledger && k < max; r++, k++) {
+        vouch_rules_coverage_t *c = &out[k];
+        memset(c, 0, sizeof *c);
+        c->rule = lr[r].id;
+        c->runs = true;
+        s_check_needs(lr[r].needs, names, n, c);
+        if (c->runs)
+            s_lacking(lr[r].optional, names, n, c->without, &c->nwithout);
     }
     return k;
 }
@@ -164,15 +193,17 @@ const char *vouch_rules_coverage_text(const vouch_rules_coverage_t *c, char *out
 {
     if (size == 0)
         return out;
-    if (c->runs) {
+    if (c->runs && c->nwithout == 0) {
         snprintf(out, size, "runs");
         return out;
     }
+    const vouch_rules_need_t *const *list = c->runs ? c->without : c->missing;
+    size_t nlist = c->runs ? c->nwithout : c->nmissing;
     size_t used = 0;
-    int w = snprintf(out, size, "not run (missing: ");
+    int w = snprintf(out, size, "%s", c->runs ? "runs (without: " : "not run (missing: ");
     used = w < 0 ? 0 : (size_t)w;
-    for (size_t i = 0; i < c->nmissing && used < size; i++) {
-        w = snprintf(out + used, size - used, "%s%s", i ? ", " : "", c->missing[i]->label);
+    for (size_t i = 0; i < nlist && used < size; i++) {
+        w = snprintf(out + used, size - used, "%s%s", i ? ", " : "", list[i]->label);
         used += w < 0 ? 0 : (size_t)w;
     }
     if (used < size)
@@ -180,19 +211,25 @@ const char *vouch_rules_coverage_text(const vouch_rules_coverage_t *c, char *out
     return out;
 }
 
+static json_t *s_needs_json(const vouch_rules_need_t *const *list, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t m = 0; m < n; m++)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s}", "fields", list[m]->fields, "label", list[m]->label));
+    return a;
+}
+
 json_t *vouch_rules_coverage_json(const vouch_rules_coverage_t *c, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *missing = json_array();
-        for (size_t m = 0; m < c[i].nmissing; m++)
-            json_array_append_new(missing,
-                                  json_pack("{s:s, s:s}", "fields", c[i].missing[m]->fields,
-                                            "label", c[i].missing[m]->label));
         char text[512];
-        json_array_append_new(
-            a, json_pack("{s:s, s:b, s:s, s:o}", "rule", c[i].rule, "runs", c[i].runs, "status",
-                         vouch_rules_coverage_text(&c[i], text, sizeof text), "missing", missing));
+        json_array_append_new(a, json_pack("{s:s, s:b, s:s, s:o, s:o}", "rule", c[i].rule, "runs",
+                                           c[i].runs, "status",
+                                           vouch_rules_coverage_text(&c[i], text, sizeof text),
+                                           "missing", s_needs_json(c[i].missing, c[i].nmissing),
+                                           "without", s_needs_json(c[i].without, c[i].nwithout)));
     }
     return a;
 }

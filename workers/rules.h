@@ -66,9 +66,14 @@ typedef struct {
     bool runs;                                                /* every column it needs is there */
     const vouch_rules_need_t *missing[VOUCH_RULES_MAX_NEEDS]; /* static; the first nmissing */
     size_t nmissing;
+    /* columns it reads where a file has them and this one lacks: it runs in
+     * part (DUPLICATE_PAYMENT without invoice numbers); static */
+    const vouch_rules_need_t *without[VOUCH_RULES_MAX_NEEDS];
+    size_t nwithout;
 } vouch_rules_coverage_t;
 
-/* The coverage of every per-line rule, in the table's order, into out[0..max).
+/* The coverage of every rule into out[0..max): the per-line rules in the
+ * table's order, then those PostgreSQL runs (ledger_rules.h).
  * names[0..n) are the canonical field names the file carried: ledgers.columns,
  * or vouch_csv_field_names of a reader's vouch_csv_import_fields bits; add
  * "documents" when vouchers carried JSON documents[] (JSON Lines). Returns how
@@ -80,12 +85,14 @@ size_t vouch_rules_coverage(const char *const *names, size_t n, vouch_rules_cove
 size_t vouch_rules_coverage_fields(uint64_t fields, bool documents, vouch_rules_coverage_t *out,
                                    size_t max);
 
-/* "runs", or "not run (missing: 审批日期/approval_date, 业务日期/business_date)",
- * into out[size] (cut if short). Returns out. */
+/* "runs", "runs (without: 发票号/invoice_no)", or "not run (missing:
+ * 审批日期/approval_date, 业务日期/business_date)", into out[size] (cut if
+ * short). Returns out. */
 const char *vouch_rules_coverage_text(const vouch_rules_coverage_t *c, char *out, size_t size);
 
 /* The coverage as JSON, the shape check and show print: an array of
- * {"rule", "runs", "status" (the text above), "missing": [{"fields", "label"}]}.
+ * {"rule", "runs", "status" (the text above), "missing": [{"fields", "label"}],
+ * "without": [{"fields", "label"}]}.
  * Returns a new reference. */
 json_t *vouch_rules_coverage_json(const vouch_rules_coverage_t *c, size_t n);
 

@@ -44,7 +44,9 @@ static const char *const s_samples[VOUCH_T_COUNT] = {"永州市人力资源和�
                                                      "YZRS-2021-018",
                                                      "",
                                                      "2022-03-20",
-                                                     "张会计"};
+                                                     "张会计",
+                                                     "",
+                                                     "王复核"};
 
 static void s_make(vouch_line_t *lines, size_t n)
 {

@@ -75,12 +75,15 @@ expect_eq "xlsx: the name column fills the claimant, never the code" 0 \
 expect_eq "xlsx: econ codes from 经济分类－代码" 0 \
     "$(sql "SELECT count(*) FROM lines WHERE ledger_id = $id AND debit > 0 AND account_code LIKE '5%' AND econ_code !~ '^3[0-9]{4}$'")"
 
-# the seed case as Excel re-saves it finds exactly the seed's findings
+# the seed case as Excel re-saves it finds exactly the seed's findings. The
+# fixtures share the seed's unit, and EAS's 记-1 pays 恒安物业 what the seed's
+# 记-3 pays four days later: the rules across ledgers rightly see a duplicate
+# there (it_cross_rules.sh tests them); here only what each file shows alone
 want=$(jq -c '[.findings[] | select(.rule != "MISSING_DOCUMENT") | [.voucher_date, .voucher, .line_no, .rule]] | sort' "$expected")
 for f in seed-utf8-bom.csv seed-utf16le.txt; do
     out=$(ingest "$csv/$f")
     expect_eq "$f: 200 lines" 200 "$(echo "$out" | jq .lines)"
-    got=$(ctl flags --ledger "$(echo "$out" | jq .ledger_id)" --format json | jq -c '[.[] | [.voucher_date, .voucher, .line_no, .rule]] | sort')
+    got=$(ctl flags --ledger "$(echo "$out" | jq .ledger_id)" --format json | jq -c '[.[] | select(.rule != "SPLIT_PURCHASE" and .rule != "DUPLICATE_PAYMENT") | [.voucher_date, .voucher, .line_no, .rule]] | sort')
     expect_eq "$f: the seed's findings" "$want" "$got"
 done
 

@@ -717,6 +717,10 @@ static void test_header_field_mapping(void **state)
         {"科目名称", VOUCH_F_ACCOUNT_NAME},
         {"制单", VOUCH_F_PREPARER},
         {"制单人", VOUCH_F_PREPARER},
+        {"审核人", VOUCH_F_REVIEWER},
+        {"复核人", VOUCH_F_REVIEWER},
+        {"审核", VOUCH_F_REVIEWER},
+        {"审核日期", -1},
         {"附件张数", VOUCH_F_ATTACHMENTS},
         {"月", VOUCH_F_PERIOD},
         {"会计期间", VOUCH_F_PERIOD},
@@ -872,6 +876,7 @@ static void test_u8_import_template(void **state)
     assert_int_equal(g->line.attachments, 4);
     assert_string_equal(g->text[VOUCH_T_ACCOUNT_CODE], "50010211");
     assert_string_equal(g->text[VOUCH_T_PREPARER], "李会计");
+    assert_string_equal(g->text[VOUCH_T_REVIEWER], ""); /* 审核人, blank until reviewed */
     /* a person's code is no claimant, a department code no department: both
      * are kept with the line, as is the 外部凭证 日期 */
     assert_string_equal(g->text[VOUCH_T_CLAIMANT], "");
@@ -999,6 +1004,8 @@ static void test_k3_dash_items(void **state)
     assert_string_equal(g->text[VOUCH_T_SUMMARY], "报销张三赴长沙培训差旅费");
     assert_int_equal(g->line.business_date, s_day("2022-01-10"));
     assert_string_equal(g->text[VOUCH_T_PAYMENT_METHOD], ""); /* K/3 writes * */
+    assert_string_equal(g->text[VOUCH_T_PREPARER], "李会计");
+    assert_string_equal(g->text[VOUCH_T_REVIEWER], "周主任"); /* 审核 */
     s_assert_extra_has(g, "\"序号\":\"2\"");
     s_assert_extra_has(g, "\"会计年度\":\"2022\"");
     g = s_find(&sink, "记 2", 2, 1);

@@ -113,6 +113,7 @@ static void test_field_names(void **state)
     assert_string_equal(vouch_text_field_names[VOUCH_T_VOUCHER_RAW], "voucher_raw");
     assert_string_equal(vouch_text_field_names[VOUCH_T_DOCUMENT_DATES], "document_dates");
     assert_string_equal(vouch_text_field_names[VOUCH_T_PREPARER], "preparer");
+    assert_string_equal(vouch_text_field_names[VOUCH_T_REVIEWER], "reviewer");
     for (int i = 0; i < VOUCH_T_COUNT; i++) {
         assert_non_null(vouch_text_field_names[i]);
         for (int j = 0; j < i; j++)

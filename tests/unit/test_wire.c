@@ -32,6 +32,8 @@ static void s_line(vouch_line_t *l, int64_t seq, const char *summary)
     l->text[VOUCH_T_VOUCHER_WORD] = "记";
     l->text[VOUCH_T_SUMMARY] = summary;
     l->text[VOUCH_T_CONTRACT_NO] = "YZRS-2021-018";
+    l->text[VOUCH_T_PREPARER] = "李会计";
+    l->text[VOUCH_T_REVIEWER] = "王复核";
 }
 
 static void test_lines_round_trip(void **state)
@@ -91,6 +93,12 @@ static void test_lines_refuse_damage(void **state)
     uint32_t huge = 0xFFFFFFFFu;
     memcpy(copy + 4, &huge, 4);
     assert_int_equal(vouch_wire_lines_decode(copy, b.len, &out, &n, &err), -1);
+    /* a batch of the version before (VBL1: lines without a reviewer) */
+    memcpy(copy, b.data, b.len);
+    memcpy(copy, "VBL1", 4);
+    vouch_error_clear(&err);
+    assert_int_equal(vouch_wire_lines_decode(copy, b.len, &out, &n, &err), -1);
+    assert_string_equal(err.text, "payload is not a batch of lines");
     /* a string length pointing past the end */
     memcpy(copy, b.data, b.len);
     uint32_t badlen = 1u << 30;
@@ -144,7 +152,7 @@ static void test_framing_over_sockets(void **state)
 
     /* garbage, a wrong version, a missing type, too many frames: refused,
      * and the socket stays in step for the next good message */
-    const char *bad[] = {"not json", "[1,2]", "{\"v\":2,\"type\":\"status\"}", "{\"v\":1}"};
+    const char *bad[] = {"not json", "[1,2]", "{\"v\":1,\"type\":\"status\"}", "{\"v\":2}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         zmq_send(dealer, bad[i], strlen(bad[i]), 0);
         vouch_error_clear(&err);
@@ -152,7 +160,7 @@ static void test_framing_over_sockets(void **state)
         assert_true(err.text[0] != '\0');
         assert_true(msg.id_len > 0); /* so the sender can be told */
     }
-    zmq_send(dealer, "{\"v\":1,\"type\":\"x\"}", 18, ZMQ_SNDMORE);
+    zmq_send(dealer, "{\"v\":2,\"type\":\"x\"}", 18, ZMQ_SNDMORE);
     zmq_send(dealer, "p1", 2, ZMQ_SNDMORE);
     zmq_send(dealer, "p2", 2, 0);
     assert_int_equal(vouch_wire_recv(router, true, 0, &msg, &err), -2);
