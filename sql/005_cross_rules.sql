@@ -316,10 +316,10 @@ CREATE FUNCTION vouch_xr_voucher_rules(p_ledger bigint, p jsonb) RETURNS bigint
 -- neither a contract nor a channel: every line of some set of them whose
 -- voucher dates lie within window_days and whose sum reaches emall_floor.
 -- Amounts are positive, so the best such set for a line is all its payee's
--- candidates in a window of window_days that starts on one of their dates;
--- the evidence is the window of the largest sum holding the line (the
--- earliest, on a tie). Windows holding a line of this ledger are the ones it
--- can have changed. Windows are frames over the candidates in date order,
+-- candidates in a window of window_days that starts on one of their dates.
+-- Windows holding a line of this ledger are the ones it can have changed; of
+-- those that reach the floor, a line's evidence is the one of the largest sum
+-- holding it (the earliest, on a tie). Windows are frames over the candidates in date order,
 -- never a join of the candidates with themselves: a payee paid a thousand
 -- times a month costs a sort, not a million pairs.
 CREATE FUNCTION vouch_xr_split_purchase(p_ledger bigint, p jsonb) RETURNS bigint
