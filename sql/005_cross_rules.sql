@@ -136,21 +136,33 @@ END $$;
 -- the rules read", as rules.c decides them): debits (red ink, negative, is
 -- skipped) to an expense account of either book, with an economic code; a
 -- budget line paired with its financial twin (the same economic code and
--- amount, in order) is left alone. Vouchers dated from d_from to d_to (NULL:
--- unbounded), each read from the first ledger that holds it; with the
--- columns its ledger's file carried.
-CREATE FUNCTION vouch_xr_expense_lines(p_org int, p jsonb, d_from date, d_to date)
+-- amount, in order) is left alone. Each voucher is read from the first ledger
+-- that holds it, with the columns that ledger's file carried. Only vouchers
+-- dated d_from to d_to (NULL: unbounded) that pay one of payees (folded;
+-- NULL: any), so that a rule reads what can concern a new ledger rather than
+-- the org's whole history.
+CREATE FUNCTION vouch_xr_expense_lines(p_org int, p jsonb, d_from date, d_to date,
+                                       payees text[])
 RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
                voucher_word text, voucher_no int, voucher_date date, line_no int, econ text,
                debit bigint, summary text, payee text, invoice_no text, contract_no text,
                procurement_method text, columns text[])
     LANGUAGE sql STABLE AS $$
-    WITH l AS (
+    WITH pays AS (
+        SELECT DISTINCT l.ledger_id, l.fiscal_year, l.period, l.voucher_word, l.voucher_no
+        FROM lines l
+        WHERE payees IS NOT NULL AND l.org_id = p_org AND l.debit > 0
+          AND (d_from IS NULL OR l.voucher_date >= d_from)
+          AND (d_to IS NULL OR l.voucher_date <= d_to)
+          AND vouch_fold(l.payee) = ANY (payees)
+    ), l AS (
         SELECT l.*, vouch_digits(l.account_code) AS acct, vouch_digits(l.econ_code) AS econ
         FROM lines l
         WHERE l.org_id = p_org AND l.debit > 0
           AND (d_from IS NULL OR l.voucher_date >= d_from)
           AND (d_to IS NULL OR l.voucher_date <= d_to)
+          AND (payees IS NULL OR (l.ledger_id, l.fiscal_year, l.period, l.voucher_word,
+                                  l.voucher_no) IN (SELECT * FROM pays))
           AND NOT EXISTS (
               SELECT 1 FROM vouchers v
               WHERE v.org_id = l.org_id AND v.fiscal_year = l.fiscal_year
@@ -159,11 +171,14 @@ RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
                      OR l.voucher_word = '')
                 AND v.ledger_id < l.ledger_id)
     ), e AS (
-        SELECT l.*, vouch_has_prefix(l.acct, p -> 'financial_expense') AS fin
+        -- account prefixes are digits (the policy checks): safe as LIKE patterns
+        SELECT l.*,
+               l.acct LIKE ANY (ARRAY(SELECT x || '%' FROM jsonb_array_elements_text(
+                   p -> 'financial_expense') AS x)) AS fin,
+               l.acct LIKE ANY (ARRAY(SELECT x || '%' FROM jsonb_array_elements_text(
+                   p -> 'budget_expense') AS x)) AS bud
         FROM l
-        WHERE l.econ <> ''
-          AND (vouch_has_prefix(l.acct, p -> 'financial_expense')
-               OR vouch_has_prefix(l.acct, p -> 'budget_expense'))
+        WHERE l.econ <> '' AND l.acct <> ''
     ), t AS (
         -- the k-th budget line of a (code, amount) in a voucher pairs with the
         -- k-th financial one, as taking the first free twin in order does
@@ -173,6 +188,7 @@ RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
                count(*) FILTER (WHERE e.fin) OVER (PARTITION BY e.ledger_id, e.fiscal_year,
                    e.period, e.voucher_word, e.voucher_no, e.econ, e.debit) AS nfin
         FROM e
+        WHERE e.fin OR e.bud
     )
     SELECT t.ledger_id, t.seq, t.fiscal_year, t.period, t.voucher_word, t.voucher_no,
            t.voucher_date, t.line_no, t.econ, t.debit, t.summary, t.payee, t.invoice_no,
@@ -180,6 +196,12 @@ RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
     FROM t JOIN ledgers g ON g.ledger_id = t.ledger_id
     WHERE t.fin OR t.rn > t.nfin
 $$;
+
+-- The payees (folded) of a ledger's debits: what a new ledger can concern.
+CREATE FUNCTION vouch_xr_payees(p_ledger bigint) RETURNS text[]
+    LANGUAGE sql STABLE
+    RETURN ARRAY(SELECT DISTINCT vouch_fold(payee) FROM lines
+                 WHERE ledger_id = p_ledger AND debit > 0 AND vouch_fold(payee) <> '');
 
 -- ---- as a file is stored: each voucher of the ledger ----
 
@@ -282,20 +304,33 @@ CREATE FUNCTION vouch_xr_voucher_rules(p_ledger bigint, p jsonb) RETURNS bigint
     RETURN vouch_xr_unbalanced_voucher(p_ledger, p) + vouch_xr_preparer_is_reviewer(p_ledger, p);
 
 -- ---- once a ledger's batches are done: across every ledger of the org ----
+--
+-- These join sets the planner cannot size (CTEs of an org's candidates): it
+-- guesses a few rows and nests loops, which over a large org turns seconds
+-- into hours (measured on an org of 600,000 lines: SPLIT_PURCHASE 3 s against
+-- 6 min). Each function runs with enable_nestloop off and room to sort in
+-- memory, for itself only. Their cost grows with the org's history: that org's
+-- December, its payees all paid before, takes 13 s in all.
 
 -- SPLIT_PURCHASE: in-scope lines under emall_floor to one payee (by name), with
 -- neither a contract nor a channel: every line of some set of them whose
--- voucher dates lie within window_days and whose sum reaches emall_floor. The
--- best such set for a line is all of its payee's candidates in a window of
--- window_days from one of their dates; the evidence is the window of the
--- largest sum that holds the line. Windows holding a line of this ledger are
--- the ones it can have changed.
+-- voucher dates lie within window_days and whose sum reaches emall_floor.
+-- Amounts are positive, so the best such set for a line is all its payee's
+-- candidates in a window of window_days that starts on one of their dates.
+-- Windows holding a line of this ledger are the ones it can have changed; of
+-- those that reach the floor, a line's evidence is the one of the largest sum
+-- holding it (the earliest, on a tie). Windows are frames over the candidates in date order,
+-- never a join of the candidates with themselves: a payee paid a thousand
+-- times a month costs a sort, not a million pairs.
 CREATE FUNCTION vouch_xr_split_purchase(p_ledger bigint, p jsonb) RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET enable_nestloop = off SET work_mem = '64MB' AS $$
 DECLARE
     r jsonb := p -> 'rules' -> 'SPLIT_PURCHASE';
     w int := (r ->> 'window_days')::int;
+    span interval := make_interval(days => (r ->> 'window_days')::int);
     fl bigint := (p ->> 'emall_floor')::bigint;
+    -- a variable, not an argument: an inlined argument is evaluated per row
+    payees text[] := vouch_xr_payees(p_ledger);
     v_org int;
     lo date;
     hi date;
@@ -308,8 +343,13 @@ BEGIN
     WHERE g.ledger_id = p_ledger GROUP BY g.org_id;
     RETURN vouch_xr_store(p, 'SPLIT_PURCHASE', ARRAY(
         WITH c AS (
-            SELECT x.*, vouch_fold(x.payee) AS pk
-            FROM vouch_xr_expense_lines(v_org, p, lo - w, hi + w) x
+            SELECT x.*, vouch_fold(x.payee) AS pk,
+                   jsonb_build_object(
+                       'ledger_id', x.ledger_id, 'date', x.voucher_date,
+                       'voucher', vouch_voucher_label(x.voucher_word, x.voucher_no),
+                       'line_no', x.line_no, 'amount', vouch_money(x.debit), 'code', x.econ,
+                       'summary', x.summary) AS item
+            FROM vouch_xr_expense_lines(v_org, p, lo - w, hi + w, payees) x
             WHERE x.columns @> ARRAY(SELECT jsonb_array_elements_text(r -> 'needs'))
               AND vouch_has_prefix(x.econ, p -> 'scope') AND x.debit < fl
               AND vouch_fold(x.payee) <> '' AND vouch_fold(x.contract_no) = ''
@@ -318,42 +358,55 @@ BEGIN
             SELECT c.pk, min(c.voucher_date) - w AS d_from, max(c.voucher_date) + w AS d_to
             FROM c WHERE c.ledger_id = p_ledger GROUP BY c.pk
         ), cc AS (
-            SELECT c.* FROM c JOIN touched t ON t.pk = c.pk
+            -- _ord: the order the evidence lists them in (a frame keeps no
+            -- order within a day)
+            SELECT c.*, c.item || jsonb_build_object('_ord', row_number() OVER (
+                       PARTITION BY c.pk ORDER BY c.voucher_date, c.voucher_no, c.ledger_id,
+                       c.seq)) AS entry
+            FROM c JOIN touched t ON t.pk = c.pk
             WHERE c.voucher_date BETWEEN t.d_from AND t.d_to
-        ), win AS (
-            SELECT s.pk, s.d AS start, sum(b.debit)::bigint AS total
-            FROM (SELECT DISTINCT cc.pk, cc.voucher_date AS d FROM cc) s
-            JOIN cc b ON b.pk = s.pk AND b.voucher_date BETWEEN s.d AND s.d + w
-            GROUP BY s.pk, s.d
-            HAVING sum(b.debit) >= fl AND bool_or(b.ledger_id = p_ledger)
-        ), pick AS (
-            SELECT DISTINCT ON (l.ledger_id, l.seq) l.*, win.start, win.total
-            FROM cc l JOIN win ON win.pk = l.pk
-                AND l.voucher_date BETWEEN win.start AND win.start + w
-            ORDER BY l.ledger_id, l.seq, win.total DESC, win.start
-        ), grp AS (
-            SELECT k.ledger_id, k.seq, count(*) AS n, min(g.voucher_date) AS first_date,
-                   max(g.voucher_date) AS last_date,
-                   jsonb_agg(jsonb_build_object(
-                       'ledger_id', g.ledger_id, 'date', g.voucher_date,
-                       'voucher', vouch_voucher_label(g.voucher_word, g.voucher_no),
-                       'line_no', g.line_no, 'amount', vouch_money(g.debit), 'code', g.econ,
-                       'summary', g.summary)
-                       ORDER BY g.voucher_date, g.voucher_no, g.ledger_id, g.seq) AS lines
-            FROM pick k JOIN cc g ON g.pk = k.pk
-                AND g.voucher_date BETWEEN k.start AND k.start + w
-            GROUP BY k.ledger_id, k.seq
+        ), ahead AS (
+            -- the window that starts on each line's date
+            SELECT cc.*, sum(cc.debit) OVER fwd AS w_total, count(*) OVER fwd AS w_count,
+                   bool_or(cc.ledger_id = p_ledger) OVER fwd AS w_new,
+                   jsonb_agg(cc.entry) OVER fwd AS w_lines
+            FROM cc
+            WINDOW fwd AS (PARTITION BY cc.pk ORDER BY cc.voucher_date
+                           RANGE BETWEEN CURRENT ROW AND span FOLLOWING)
+        ), best AS (
+            -- the best window reaching the floor among those that start in the
+            -- window_days before each line's date: [total, -start]
+            SELECT a.*,
+                   max(CASE WHEN a.w_total >= fl AND a.w_new
+                            THEN ARRAY[a.w_total::bigint, (DATE '2000-01-01' - a.voucher_date)]
+                       END) OVER bwd AS pick
+            FROM ahead a
+            WINDOW bwd AS (PARTITION BY a.pk ORDER BY a.voucher_date
+                           RANGE BETWEEN span PRECEDING AND CURRENT ROW)
+        ), starts AS (
+            SELECT DISTINCT ON (a.pk, a.voucher_date) a.pk, a.voucher_date, a.w_count,
+                   (SELECT jsonb_agg(e - '_ord' ORDER BY (e ->> '_ord')::int)
+                    FROM jsonb_array_elements(a.w_lines) AS e) AS w_lines
+            FROM ahead a
+            WHERE (a.pk, a.voucher_date) IN (
+                SELECT b.pk, DATE '2000-01-01' - b.pick[2]::int FROM best b
+                WHERE b.pick IS NOT NULL)
         )
-        SELECT ROW(k.ledger_id, k.seq, k.debit, 'default',
-                   jsonb_build_object('payee', k.payee, 'count', g.n,
-                       'total', vouch_money_grouped(k.total), 'threshold', vouch_money_grouped(fl),
-                       'first_date', g.first_date, 'last_date', g.last_date,
-                       'window_days', w, 'amount', vouch_money_grouped(k.debit)),
-                   jsonb_build_object('payee', k.payee, 'total', vouch_money(k.total),
+        SELECT ROW(b.ledger_id, b.seq, b.debit, 'default',
+                   jsonb_build_object('payee', b.payee, 'count', s.w_count,
+                       'total', vouch_money_grouped(b.pick[1]), 'threshold', vouch_money_grouped(fl),
+                       'first_date', s.voucher_date,
+                       'last_date', s.w_lines -> -1 -> 'date',
+                       'window_days', w, 'amount', vouch_money_grouped(b.debit)),
+                   jsonb_build_object('payee', b.payee, 'total', vouch_money(b.pick[1]),
                        'threshold', vouch_money(fl), 'window_days', w,
-                       'first_date', g.first_date, 'last_date', g.last_date,
-                       'lines', g.lines))::vouch_xr_finding
-        FROM pick k JOIN grp g ON g.ledger_id = k.ledger_id AND g.seq = k.seq));
+                       'first_date', s.voucher_date, 'last_date', s.w_lines -> -1 -> 'date',
+                       'count', s.w_count,
+                       -- the lines of the window, the first 100 of them
+                       'lines', jsonb_path_query_array(s.w_lines, '$[0 to 99]')))::vouch_xr_finding
+        FROM best b
+        JOIN starts s ON s.pk = b.pk AND s.voucher_date = DATE '2000-01-01' - b.pick[2]::int
+        WHERE b.pick IS NOT NULL));
 END $$;
 
 -- DUPLICATE_PAYMENT: two expense lines of different vouchers to the same
@@ -362,11 +415,12 @@ END $$;
 -- later line (later voucher date, then higher voucher number) is flagged,
 -- naming the payment before it; the evidence lists every earlier one.
 CREATE FUNCTION vouch_xr_duplicate_payment(p_ledger bigint, p jsonb) RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET enable_nestloop = off SET work_mem = '64MB' AS $$
 DECLARE
     r jsonb := p -> 'rules' -> 'DUPLICATE_PAYMENT';
     w int := (r ->> 'window_days')::int;
     v_org int := (SELECT org_id FROM ledgers WHERE ledger_id = p_ledger);
+    payees text[] := vouch_xr_payees(p_ledger);
 BEGIN
     IF NOT vouch_xr_runs(p_ledger, r) THEN
         RETURN 0;
@@ -375,27 +429,38 @@ BEGIN
         WITH x AS (
             SELECT x.*, vouch_fold(x.payee) AS pk, vouch_fold(x.invoice_no) AS ik,
                    vouch_fold(x.summary) AS sk
-            FROM vouch_xr_expense_lines(v_org, p, NULL, NULL) x
+            FROM vouch_xr_expense_lines(v_org, p, NULL, NULL, payees) x
             WHERE x.columns @> ARRAY(SELECT jsonb_array_elements_text(r -> 'needs'))
               AND vouch_fold(x.payee) <> ''
+        ), matched AS (
+            -- a line of this ledger (m) and another of another voucher (o):
+            -- the same invoice, or no invoices and the same amount and summary
+            SELECT m.ledger_id AS m_ledger, m.seq AS m_seq, o.ledger_id AS o_ledger,
+                   o.seq AS o_seq,
+                   (o.voucher_date, o.voucher_no, o.voucher_word, o.ledger_id, o.seq)
+                   < (m.voucher_date, m.voucher_no, m.voucher_word, m.ledger_id, m.seq) AS o_first
+            FROM x m JOIN x o ON o.pk = m.pk AND o.ik = m.ik
+            WHERE m.ledger_id = p_ledger AND m.ik <> ''
+              AND (o.fiscal_year, o.period, o.voucher_word, o.voucher_no)
+                  IS DISTINCT FROM (m.fiscal_year, m.period, m.voucher_word, m.voucher_no)
+            UNION ALL
+            SELECT m.ledger_id, m.seq, o.ledger_id, o.seq,
+                   (o.voucher_date, o.voucher_no, o.voucher_word, o.ledger_id, o.seq)
+                   < (m.voucher_date, m.voucher_no, m.voucher_word, m.ledger_id, m.seq)
+            FROM x m JOIN x o ON o.pk = m.pk AND o.ik = m.ik AND o.debit = m.debit
+                AND o.sk = m.sk
+            WHERE m.ledger_id = p_ledger AND m.ik = '' AND m.sk <> ''
+              AND abs(o.voucher_date - m.voucher_date) <= w
+              AND (o.fiscal_year, o.period, o.voucher_word, o.voucher_no)
+                  IS DISTINCT FROM (m.fiscal_year, m.period, m.voucher_word, m.voucher_no)
         ), pairs AS (
-            -- each pair once, earlier side first, where one side is this ledger's
+            -- each pair once, the earlier side first
             SELECT DISTINCT
-                   CASE WHEN z.o_first THEN o.ledger_id ELSE m.ledger_id END AS a_ledger,
-                   CASE WHEN z.o_first THEN o.seq ELSE m.seq END AS a_seq,
-                   CASE WHEN z.o_first THEN m.ledger_id ELSE o.ledger_id END AS b_ledger,
-                   CASE WHEN z.o_first THEN m.seq ELSE o.seq END AS b_seq
-            FROM x m JOIN x o ON o.pk = m.pk
-                AND (o.fiscal_year, o.period, o.voucher_word, o.voucher_no)
-                    IS DISTINCT FROM (m.fiscal_year, m.period, m.voucher_word, m.voucher_no)
-                AND ((m.ik <> '' AND o.ik = m.ik)
-                     OR (m.ik = '' AND o.ik = '' AND o.debit = m.debit AND m.sk <> ''
-                         AND o.sk = m.sk AND abs(o.voucher_date - m.voucher_date) <= w))
-            CROSS JOIN LATERAL (
-                SELECT (o.voucher_date, o.voucher_no, o.voucher_word, o.ledger_id, o.seq)
-                     < (m.voucher_date, m.voucher_no, m.voucher_word, m.ledger_id, m.seq)
-                       AS o_first) z
-            WHERE m.ledger_id = p_ledger
+                   CASE WHEN o_first THEN o_ledger ELSE m_ledger END AS a_ledger,
+                   CASE WHEN o_first THEN o_seq ELSE m_seq END AS a_seq,
+                   CASE WHEN o_first THEN m_ledger ELSE o_ledger END AS b_ledger,
+                   CASE WHEN o_first THEN m_seq ELSE o_seq END AS b_seq
+            FROM matched
         ), later AS (
             SELECT b.ledger_id, b.seq, b.debit, b.payee, b.invoice_no, b.summary, b.ik,
                    b.voucher_date,
@@ -437,7 +502,7 @@ END $$;
 -- period, so a period that starts above 1 has lost the first ones). The
 -- finding sits on the first line of the voucher after the gap.
 CREATE FUNCTION vouch_xr_sequence_gap(p_ledger bigint, p jsonb) RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET enable_nestloop = off SET work_mem = '64MB' AS $$
 DECLARE
     r jsonb := p -> 'rules' -> 'SEQUENCE_GAP';
     v_org int := (SELECT org_id FROM ledgers WHERE ledger_id = p_ledger);
