@@ -50,6 +50,13 @@ def index_by_key: map({key: key, value: .}) | from_entries;
                 | . + {decoy: ($D[key].case // null)}] } ]'
 
 summary=()
+# the generated units send whole journals, not extracts: the profile with
+# SEQUENCE_GAP on (cn-default leaves it off, as the seed case is an extract)
+cat >"$state/vouch.conf" <<CONF
+policy_file = $VOUCH_SOURCE/deploy/policy/cn-default.json
+sql_dir = $VOUCH_SOURCE/sql
+policy_profile = cn-complete-journal
+CONF
 stack_up --workers 2
 
 # run NAME FORMAT FIRST_ORG [generator options]
