@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "money.h"
+#include "ledger_rules.h"
 #include "policy.h"
 #include "rules_catalog.h"
 
@@ -388,6 +389,18 @@ json_t *vouch_policy_lint(const char *bytes, size_t len)
         json_t *merged = NULL;
         if (policy) {
             s_check_profile(&lt, policy);
+            /* the rules PostgreSQL runs check their own sections */
+            char *params = vouch_ledger_rules_params(policy, &err);
+            if (!params) {
+                const char *reason = s_reason(err.text, key);
+                char rel[256], path[512];
+                s_problem(&lt, true,
+                          s_message_key(reason, rel, sizeof rel)
+                              ? s_path(&lt, rel, path, sizeof path)
+                              : NULL,
+                          "%s", reason);
+            }
+            free(params);
             merged = json_incref((json_t *)vouch_policy_json(policy));
         } else {
             const char *reason = s_reason(err.text, key);

@@ -227,6 +227,22 @@ static void test_unknown_rule_is_a_warning(void **state)
     json_decref(doc);
 }
 
+/* the sections of the rules PostgreSQL runs are checked as vouchd checks them */
+static void test_ledger_rule_sections(void **state)
+{
+    (void)state;
+    json_t *doc = s_doc();
+    json_object_set_new(
+        json_object_get(json_object_get(json_object_get(s_profiles(doc), "cn-default"), "rules"),
+                        "SPLIT_PURCHASE"),
+        "window_days", json_string("thirty"));
+    json_t *r = s_lint_doc(doc);
+    s_find(r, "error", "profiles.cn-default.rules.SPLIT_PURCHASE.window_days",
+           "whole number of days");
+    json_decref(r);
+    json_decref(doc);
+}
+
 static void test_top_level(void **state)
 {
     (void)state;
@@ -253,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_extends_and_years),
         cmocka_unit_test(test_broken_parent_fails_its_children),
         cmocka_unit_test(test_unknown_rule_is_a_warning),
+        cmocka_unit_test(test_ledger_rule_sections),
         cmocka_unit_test(test_top_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
