@@ -330,7 +330,9 @@ static void s_ledger_status(vouch_server_t *self, vouch_wire_msg_t *msg)
         self->conn, &err,
         "SELECT l.batches, (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
         " AND b.state = 'done'), (SELECT count(*) FROM findings f WHERE f.ledger_id ="
-        " l.ledger_id), l.analysed_at IS NOT NULL, l.lines, l.vouchers,"
+        " l.ledger_id), l.analysed_at IS NOT NULL AND (l.cross_checked_at IS NOT NULL OR "
+        "l.cross_error IS NOT NULL), l.lines, "
+        "l.vouchers,"
         " (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
         " AND b.state = 'failed') FROM ledgers l WHERE l.ledger_id = $1",
         1, p);

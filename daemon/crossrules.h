@@ -1,25 +1,25 @@
 /* crossrules.h: vouchd's side of the rules that look across vouchers and
  * ledgers (SPLIT_PURCHASE, DUPLICATE_PAYMENT, SEQUENCE_GAP; sql/005_cross_rules.sql,
- * workers/ledger_rules.h). They run in PostgreSQL when a ledger's batches are
- * all done, in the transaction that marks it analysed, so `vouchctl ingest
- * --wait` returns once their findings are stored; a ledger they could not run
- * over (they failed, or it was analysed before they existed) is taken up
- * again by the tick. */
+ * workers/ledger_rules.h). They run in PostgreSQL over a ledger once its
+ * batches are all done (analysed_at), on the storing thread's connection, so
+ * that however long they take vouchd's main loop keeps serving; `vouchctl
+ * ingest --wait` waits for them too (cross_checked_at). */
 #ifndef VOUCH_CROSSRULES_H
 #define VOUCH_CROSSRULES_H
 
+#include <libpq-fe.h>
+#include <stdint.h>
+
 #include "error.h"
-#include "server.h"
 
-/* Run the rules over a ledger whose batches are all done, on the main loop's
- * connection: inside the caller's transaction under a savepoint (or in one of
- * its own when there is none), so that rules that fail never undo what the
- * caller stores; such a ledger is noted and left for vouch_crossrules_tick.
- * Returns 0, or -1 when the connection failed (err says why). */
-int vouch_crossrules_ledger_done(vouch_server_t *self, const char *ledger_id, vouch_error_t *err);
-
-/* Run the rules over one analysed ledger they have not run over, the oldest
- * first; looks again a second later, or a minute after a failure. */
-void vouch_crossrules_tick(vouch_server_t *self);
+/* Run the rules over the oldest analysed ledger they have not run over yet
+ * (none due before retry_after_ms: see below), in a transaction of its own.
+ * params is the JSON the rules read (vouch_ledger_rules_params). Returns 1
+ * when a ledger was checked (*ledger_id, *findings filled), 0 when none was
+ * due, -1 when the database failed (err), and 2 when the rules failed on a
+ * ledger (rule_err says why, *ledger_id which, ledgers.cross_error keeps
+ * it): it is passed over for a minute, then taken up again. */
+int vouch_crossrules_next(PGconn *conn, const char *params, long long *ledger_id,
+                          long long *findings, vouch_error_t *rule_err, vouch_error_t *err);
 
 #endif

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "crossrules.h"
 #include "date.h"
 #include "db.h"
 #include "log.h"
@@ -168,9 +167,9 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
 
 /* A ledger is analysed once none of its batches is pending or out, nor any
  * batch of an earlier ledger of its unit (judged again because of it: see
- * ingest's contract totals); then the rules across vouchers and ledgers run
- * over it (crossrules.c), in the same transaction when there is one. A batch
- * of ledger $1 done may so complete $1 and later ledgers of the unit. */
+ * ingest's contract totals); then the storing thread runs the rules across
+ * vouchers and ledgers over it (crossrules.c). A batch of ledger $1 done may
+ * so complete $1 and later ledgers of the unit. */
 static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vouch_error_t *err)
 {
     const char *p[] = {where_ledger};
@@ -187,10 +186,6 @@ static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vo
     if (!r)
         return -1;
     for (int i = 0; i < PQntuples(r); i++) {
-        if (vouch_crossrules_ledger_done(self, PQgetvalue(r, i, 0), err) != 0) {
-            PQclear(r);
-            return -1;
-        }
         long failed = atol(PQgetvalue(r, i, 1));
         if (failed)
             vouch_server_note_error(self, "ledger %s analysed, but %ld batch(es) failed",

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "crossrules.h"
 #include "db.h"
 #include "file.h"
 #include "ledger_rules.h"
@@ -116,6 +115,20 @@ static void s_storer_message(vouch_server_t *self, vouch_wire_msg_t *msg)
         self->storer_db_up = up;
         if (!up && error)
             snprintf(self->db_error, sizeof self->db_error, "%s", error);
+        return;
+    }
+    if (strcmp(msg->type, "cross") == 0) {
+        long long id = 0, n = 0;
+        vouch_wire_get_int(h, "ledger_id", &id);
+        vouch_wire_get_int(h, "findings", &n);
+        const char *error = vouch_wire_get_str(h, "error");
+        if (error)
+            vouch_server_note_error(
+                self, "ledger %lld: cross-voucher rules failed, will try again: %s", id, error);
+        else {
+            self->findings_stored += n;
+            vouch_info("ledger %lld: cross-voucher rules done, %lld findings", id, n);
+        }
         return;
     }
     if (strcmp(msg->type, "file") != 0)
@@ -242,7 +255,6 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
         /* dispatch whenever something came back (room freed up), else a few times a second */
         if (!drain_until && (items[1].revents || items[2].revents || now - last_dispatch >= 200)) {
             vouch_dispatch_tick(self);
-            vouch_crossrules_tick(self);
             last_dispatch = now;
             vouch_control_expire_uploads(self);
         }

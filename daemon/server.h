@@ -80,7 +80,6 @@ typedef struct {
      * vouch_policy_set_for says which one a batch runs under */
     vouch_policy_set_t *policies;
     char *ledger_rules;           /* what the rules PostgreSQL runs read (ledger_rules.h), JSON */
-    int64_t ledger_rules_next_ms; /* crossrules.c: when to look for ledgers left unchecked */
     /* the version before the last reload, still served to workers that hold
      * a batch dispatched under it */
     char *previous_bytes;

@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "alloc.h"
+#include "crossrules.h"
 #include "db.h"
 #include "ingest.h"
 #include "log.h"
@@ -203,11 +204,40 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
     json_decref(h);
 }
 
+/* The rules across vouchers and ledgers over one ledger that is due; the
+ * main loop hears the outcome. -1 when the database failed. */
+static int s_cross(vouch_storer_t *self)
+{
+    if (!self->ledger_rules)
+        return 0;
+    long long ledger_id = 0, findings = 0;
+    vouch_error_t rule_err, err;
+    vouch_error_clear(&rule_err);
+    vouch_error_clear(&err);
+    int rc = vouch_crossrules_next(self->conn, self->ledger_rules, &ledger_id, &findings, &rule_err,
+                                   &err);
+    if (rc <= 0)
+        return rc;
+    json_t *h = json_pack("{s:s, s:I, s:I}", "type", "cross", "ledger_id", (json_int_t)ledger_id,
+                          "findings", (json_int_t)findings);
+    if (rc == 2)
+        json_object_set_new(h, "error", json_string(rule_err.text));
+    vouch_wire_send(self->pipe, NULL, 0, h, NULL, 0, 0);
+    json_decref(h);
+    return 0;
+}
+
 static void *s_run(void *arg)
 {
     vouch_storer_t *self = arg;
     while (!self->stop) {
         if (!s_connect(self)) {
+            s_backoff(self);
+            continue;
+        }
+        /* a ledger whose batches are done gets the rules across vouchers and
+         * ledgers, one per turn, so files and checks take turns */
+        if (s_cross(self) < 0) {
             s_backoff(self);
             continue;
         }

@@ -464,12 +464,16 @@ BEGIN
         ), later AS (
             SELECT b.ledger_id, b.seq, b.debit, b.payee, b.invoice_no, b.summary, b.ik,
                    b.voucher_date,
-                   jsonb_agg(jsonb_build_object(
+                   -- the first 20 earlier payments (a payee paid the same
+                   -- hundreds of times would make evidence no one reads)
+                   jsonb_path_query_array(jsonb_agg(jsonb_build_object(
                        'ledger_id', a.ledger_id, 'date', a.voucher_date,
                        'voucher', vouch_voucher_label(a.voucher_word, a.voucher_no),
                        'line_no', a.line_no, 'amount', vouch_money(a.debit),
                        'invoice_no', a.invoice_no, 'summary', a.summary)
-                       ORDER BY a.voucher_date, a.voucher_no, a.ledger_id, a.seq) AS earlier,
+                       ORDER BY a.voucher_date, a.voucher_no, a.ledger_id, a.seq), '$[0 to 19]')
+                       AS earlier,
+                   count(*) AS n_earlier,
                    -- the payment just before this one, for the message
                    (array_agg(jsonb_build_object(
                        'date', a.voucher_date, 'debit', a.debit,
@@ -485,7 +489,7 @@ BEGIN
         SELECT ROW(l.ledger_id, l.seq, l.debit, CASE WHEN l.ik <> '' THEN 'invoice' ELSE 'summary' END,
                    jsonb_build_object('payee', l.payee, 'invoice_no', l.invoice_no,
                        'amount', vouch_money_grouped(l.debit), 'summary', l.summary,
-                       'count', jsonb_array_length(l.earlier),
+                       'count', l.n_earlier,
                        'days', l.voucher_date - (l.prev ->> 'date')::date, 'window_days', w,
                        'earlier_date', l.prev -> 'date', 'earlier_voucher', l.prev -> 'voucher',
                        'earlier_amount', vouch_money_grouped((l.prev ->> 'debit')::bigint)),

@@ -10,6 +10,7 @@ kill -TERM "$(pid_of worker.1)"
 sleep 0.5
 
 VOUCH_FAULT=twice "$VOUCH_FAULTY_WORKER" --home "$state" --id twice >>"$state/log/twice.log" 2>&1 &
+extra $!
 twice=$!
 ledger 重复应答单位 "$work/twice.csv"
 ctl ingest --wait --timeout 300 "$work/twice.csv" >/dev/null
@@ -23,6 +24,7 @@ wait $twice 2>/dev/null || true
 # late: its first 4 answers come 8 s after the batch, past dispatch_timeout (3 s);
 # an ordinary worker beside it does the batches again in the meantime
 VOUCH_FAULT=late:8:4 "$VOUCH_FAULTY_WORKER" --home "$state" --id late >>"$state/log/late.log" 2>&1 &
+extra $!
 late=$!
 stack_up --workers 1 >/dev/null
 ledger 迟到应答单位 "$work/late.csv"

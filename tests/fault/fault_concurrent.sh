@@ -2,7 +2,7 @@
 # 20 different files ingested at once (5,000 lines each, 100,000 in all): each
 # ends as its clean run; then an identical re-ingest is a reported no-op.
 . "$(dirname "$0")/lib_fault.sh"
-copies=25
+lines=5000
 conf
 stack_up --workers 2
 reference

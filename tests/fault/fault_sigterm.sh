@@ -11,6 +11,7 @@ kill -TERM "$(pid_of worker.1)"
 # a slow worker: every answer 2 s after its batch, so batches are out when
 # the signal comes
 VOUCH_FAULT=late:2:100000 "$VOUCH_FAULTY_WORKER" --home "$state" --id slow >>"$state/log/slow.log" 2>&1 &
+extra $!
 slow=$!
 out_now() { sql "SELECT count(*) FROM batches b JOIN orgs o USING (org_id) WHERE o.name = '$1' AND b.state = 'dispatched'"; }
 

@@ -12,6 +12,7 @@ reference
 early=()
 for i in 1 2; do
     "$VOUCH_BIN/vouch-worker" --home "$state" --id "early-$i" >>"$state/log/early.$i.log" 2>&1 &
+    extra $!
     early+=($!)
 done
 sleep 7

@@ -1,13 +1,26 @@
 # lib_fault.sh: what the fault tests share. Each test stores a clean
-# reference ledger of 100,000 lines under one unit, then the same lines under
+# reference ledger of 100,000 lines (vouch-gen's) under one unit, then the same lines under
 # another unit while something fails, and asserts that the database ends the
 # same for both: same lines, same findings, nothing twice, every batch done.
 . "$VOUCH_SOURCE/tests/integration/lib.sh"
 : "${VOUCH_FAULTY_WORKER:?run through ctest, which sets VOUCH_FAULTY_WORKER}"
-seed=$fixtures/seed-case/ledger-2022.csv
+# processes a test starts itself (workers that misbehave on purpose) go with
+# the stack, whatever the test's end: `extra $!` after starting one
+extra() { echo "$1" >>"$state/extra.pids"; }
+kill_extras() {
+    [ -f "$state/extra.pids" ] || return 0
+    while read -r p; do kill -KILL "$p" 2>/dev/null || true; done <"$state/extra.pids"
+}
+s_on_exit() {
+    local rc=$?
+    kill_extras
+    (exit $rc) # cleanup reads the test's status from $?
+    cleanup
+}
+trap s_on_exit EXIT
 work=$state/work
 mkdir -p "$work"
-copies=${FAULT_COPIES:-500} # 500 copies of the seed's 200 lines: 100,000 lines
+lines=${FAULT_LINES:-100200} # vouch-gen's ledger: at least 100,000 lines (whole vouchers)
 
 # conf SETTING...: a vouch.conf for the test before the stack first starts;
 # a short dispatch_timeout so a lost batch is sent again within seconds
@@ -21,22 +34,17 @@ conf() {
     } >"$state/vouch.conf"
 }
 
-# ledger UNIT FILE [COPIES]: the seed ledger COPIES times under UNIT, the
-# voucher numbers of copy k moved up by 100*k so that every voucher is its own
+# ledger UNIT FILE [LINES]: a realistic ledger made by vouch-gen (its
+# planted findings and decoys included), the same lines each time, under UNIT
 ledger() {
-    U="$1" N="${3:-$copies}" perl -Mutf8 -MEncode -CSD -e '
-        my $unit = decode_utf8($ENV{U});
-        my $header = <STDIN>;
-        my @body = <STDIN>;
-        print $header;
-        for my $k (0 .. $ENV{N} - 1) {
-            for (@body) {
-                my $l = $_;
-                $l =~ s/^永州市人力资源和社会保障局,/$unit,/;
-                $l =~ s/,记-(\d+),/",记-" . ($1 + 100 * $k) . ","/e;
-                print $l;
-            }
-        }' <"$seed" >"$2"
+    local unit=$1 out=$2 n=${3:-$lines}
+    local base=$work/gen-$n
+    [ -d "$base" ] || "$VOUCH_BIN/vouch-gen" --out "$base" --lines "$n" --orgs 1 --seed 11 >/dev/null
+    local src
+    src=$(ls "$base"/org*.csv)
+    U="$unit" O="$(sed -n '2s/,.*//p' "$src")" perl -Mutf8 -MEncode -CSD -pe \
+        'BEGIN { $u = decode_utf8($ENV{U}); $o = decode_utf8($ENV{O}) } s/^\Q$o\E,/$u,/' \
+        "$src" >"$out"
 }
 
 # dump UNIT: what the database holds of UNIT, the unit's own name left out:
@@ -70,8 +78,9 @@ reference() {
     ledger 参照单位 "$work/reference.csv"
     ctl ingest --wait --timeout 300 "$work/reference.csv" >/dev/null
     dump 参照单位 >"$work/reference.dump"
-    grep -q '^lines|100000|' "$work/reference.dump" || [ "$copies" -ne 500 ] ||
-        fail "the reference holds $(grep '^lines' "$work/reference.dump")"
+    local n
+    n=$(sed -n 's/^lines|\([0-9]*\)|.*/\1/p' "$work/reference.dump")
+    [ "$n" -ge 100000 ] || [ "$lines" -lt 100000 ] || fail "the reference holds only $n lines"
     ok "reference: $(sed -n 's/^lines|\([0-9]*\)|.*/\1/p' "$work/reference.dump") lines, $(sed -n 's/^findings|\([0-9]*\)|.*/\1/p' "$work/reference.dump") findings"
 }
 
@@ -83,7 +92,8 @@ settle() {
     local deadline=$((cleared + 60))
     while [ $SECONDS -lt $deadline ]; do
         if [ "$(sql "SELECT count(*) FROM ledgers l JOIN orgs o USING (org_id)
-                     WHERE o.name = '$u' AND l.analysed_at IS NOT NULL" 2>/dev/null)" = 1 ]; then
+                     WHERE o.name = '$u' AND l.analysed_at IS NOT NULL
+                     AND l.cross_checked_at IS NOT NULL" 2>/dev/null)" = 1 ]; then
             break
         fi
         sleep 0.5

@@ -60,7 +60,7 @@ grep -q "profiles.hunan.thresholds.emall_flor: unknown key" "$state/err" || fail
 grep -q "profiles.cn-default" "$state/err" || fail "lint names the parent's key"
 ok "lint names each mistake by its path"
 # the parent's mistake fails every profile that extends it
-expect_eq "lint json: the profiles refused" "cn-default hunan province-example" \
+expect_eq "lint json: the profiles refused" "cn-complete-journal cn-default hunan province-example" \
     "$(ctl rules lint --format json "$state/bad.json" | jq -r '[.problems[] | select(.severity == "error") | .profile] | unique | join(" ")')"
 printf '{"format": 1,\n  "profiles": {\n' >"$state/cut.json"
 set +e
