@@ -98,9 +98,21 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                             " ORDER BY l.line_no, f.rule",
                             5, p)
                     : NULL;
-    if (!l || !f) {
+    /* the findings' review histories, oldest first */
+    PGresult *hs = f ? s_run(db,
+                             "SELECT r.finding_id, to_char(r.at, 'YYYY-MM-DD HH24:MI:SS') AS at,"
+                             " r.who, r.from_status AS \"from\", r.to_status AS \"to\", r.reason,"
+                             " r.note FROM reviews r JOIN findings f USING (finding_id)"
+                             " JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"
+                             " WHERE l.ledger_id = $1 AND l.fiscal_year = $2 AND l.period = $3"
+                             " AND l.voucher_word = $4 AND l.voucher_no = $5"
+                             " ORDER BY r.review_id",
+                             5, p)
+                     : NULL;
+    if (!l || !f || !hs) {
         PQclear(v);
         PQclear(l);
+        PQclear(f);
         return VOUCH_EXIT_UNAVAILABLE;
     }
     char voucher[96], a1[VOUCH_MONEY_BUFSZ], a2[VOUCH_MONEY_BUFSZ];
@@ -112,8 +124,17 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         json_t *lines = json_array(), *findings = json_array();
         for (int i = 0; i < PQntuples(l); i++)
             json_array_append_new(lines, s_row_json(l, i));
-        for (int i = 0; i < PQntuples(f); i++)
-            json_array_append_new(findings, s_row_json(f, i));
+        for (int i = 0; i < PQntuples(f); i++) {
+            json_t *fo = s_row_json(f, i), *hist = json_array();
+            for (int k = 0; k < PQntuples(hs); k++)
+                if (strcmp(PQgetvalue(hs, k, 0), PQgetvalue(f, i, 0)) == 0) {
+                    json_t *e = s_row_json(hs, k);
+                    json_object_del(e, "finding_id");
+                    json_array_append_new(hist, e);
+                }
+            json_object_set_new(fo, "history", hist);
+            json_array_append_new(findings, fo);
+        }
         json_object_set_new(o, "lines", lines);
         json_t *docs = PQgetisnull(v, 0, 13) ? NULL : json_loads(PQgetvalue(v, 0, 13), 0, NULL);
         json_object_set_new(o, "documents", docs ? docs : json_array());
@@ -210,12 +231,24 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                 free(text);
                 json_decref(ev);
             }
-            printf("  history: none (reviews come with the auditor's workflow)\n");
+            int shown = 0;
+            for (int k = 0; k < PQntuples(hs); k++)
+                if (strcmp(PQgetvalue(hs, k, 0), PQgetvalue(f, i, 0)) == 0) {
+                    printf("  %s %s  %s  %s -> %s", shown++ ? "       " : "history",
+                           PQgetvalue(hs, k, 1), PQgetvalue(hs, k, 2), PQgetvalue(hs, k, 3),
+                           PQgetvalue(hs, k, 4));
+                    if (!PQgetisnull(hs, k, 5))
+                        printf(" (%s)", PQgetvalue(hs, k, 5));
+                    printf(": %s\n", PQgetvalue(hs, k, 6));
+                }
+            if (!shown)
+                printf("  history: none yet\n");
         }
     }
     PQclear(v);
     PQclear(l);
     PQclear(f);
+    PQclear(hs);
     return VOUCH_EXIT_OK;
 }
 

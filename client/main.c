@@ -9,32 +9,35 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out, "usage: vouchctl [--home DIR] COMMAND [ARGS]\n"
-                 "\n"
-                 "vouch checks public-sector spending voucher by voucher.\n"
-                 "\n"
-                 "commands:\n"
-                 "  ingest [--wait] [--org NAME] [--format table|json] FILE...\n"
-                 "                          hand voucher exports to vouchd\n"
-                 "  flags [filters] [--format table|csv|json] [-o FILE]\n"
-                 "                          list findings (vouchctl flags --help)\n"
-                 "  show FINDING_ID         a finding's voucher: lines and findings\n"
-                 "  show --ledger ID [--period YYYY-MM --voucher 记-23]\n"
-                 "                          a ledger, or one of its vouchers\n"
-                 "  status [--format json]  vouchd, workers, batches, spool, database\n"
-                 "  check [--org NAME] [--format table|json] FILE...\n"
-                 "                          read exports as vouchd would and report; stores\n"
-                 "                          nothing, needs no vouchd or state folder\n"
-                 "  rules [list|lint FILE|explain RULE] [--profile P] [--policy FILE]\n"
-                 "                          the rule policy: its rules, a check of a policy\n"
-                 "                          file, what a rule means under a profile\n"
-                 "  report sangong --org NAME --year YEAR [--format table|json]\n"
-                 "                          三公经费 booked and restated, on the year before\n"
-                 "\n"
-                 "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
-                 "  -h, --help   this text; COMMAND --help for a command's\n"
-                 "\n"
-                 "exit status: 0 done, 1 refused, 2 wrong usage, 3 service unavailable\n");
+    fprintf(out,
+            "usage: vouchctl [--home DIR] COMMAND [ARGS]\n"
+            "\n"
+            "vouch checks public-sector spending voucher by voucher.\n"
+            "\n"
+            "commands:\n"
+            "  ingest [--wait] [--org NAME] [--format table|json] FILE...\n"
+            "                          hand voucher exports to vouchd\n"
+            "  flags [filters] [--format table|csv|json] [-o FILE]\n"
+            "                          list findings (vouchctl flags --help)\n"
+            "  show FINDING_ID         a finding's voucher: lines and findings\n"
+            "  show --ledger ID [--period YYYY-MM --voucher 记-23]\n"
+            "                          a ledger, or one of its vouchers\n"
+            "  status [--format json]  vouchd, workers, batches, spool, database\n"
+            "  check [--org NAME] [--format table|json] FILE...\n"
+            "                          read exports as vouchd would and report; stores\n"
+            "                          nothing, needs no vouchd or state folder\n"
+            "  rules [list|lint FILE|explain RULE] [--profile P] [--policy FILE]\n"
+            "                          the rule policy: its rules, a check of a policy\n"
+            "                          file, what a rule means under a profile\n"
+            "  report sangong --org NAME --year YEAR [--format table|json]\n"
+            "                          三公经费 booked and restated, on the year before\n"
+            "  review FINDING_ID... (--confirm | --dismiss --reason R | --reopen) --note TEXT\n"
+            "                          an auditor's decision, kept in the finding's history\n"
+            "\n"
+            "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
+            "  -h, --help   this text; COMMAND --help for a command's\n"
+            "\n"
+            "exit status: 0 done, 1 refused, 2 wrong usage, 3 service unavailable\n");
 }
 
 int main(int argc, char **argv)
@@ -72,6 +75,7 @@ int main(int argc, char **argv)
         {"check", vouch_cmd_check},
         {"rules", vouch_cmd_rules},
         {"report", vouch_cmd_report},
+        {"review", vouch_cmd_review},
         // clang-format on
     };
     const char *name = argv[i];

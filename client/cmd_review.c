@@ -1,0 +1,115 @@
+/* cmd_review.c: `vouchctl review FINDING_ID (--confirm | --dismiss --reason
+ * REASON | --reopen) --note TEXT`: an auditor's decision on a finding, kept
+ * with who made it (the database user) in an append-only history
+ * (sql/007_reviews.sql does the checking, in one transaction). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+
+static void s_usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: vouchctl review FINDING_ID... (--confirm | --dismiss --reason REASON | --reopen)\n"
+        "                      --note TEXT\n"
+        "\n"
+        "Confirms a finding, dismisses it with a reason, or reopens it; every change\n"
+        "needs a note and is kept in the finding's history (vouchctl show FINDING_ID),\n"
+        "with the database user who made it. A finding is open, confirmed or\n"
+        "dismissed; only an open one is confirmed or dismissed, only a decided one\n"
+        "reopens.\n"
+        "\n"
+        "  reasons: explained (有合理解释), false_positive (误报), immaterial\n"
+        "           (金额不重大), corrected (已整改), duplicate (重复)\n"
+        "\n"
+        "exit status: 0 every finding changed, 1 one was refused (the others stand),\n"
+        "2 wrong usage, 3 the database is down\n");
+}
+
+static bool s_id(const char *s)
+{
+    return s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) < 19;
+}
+
+int vouch_cmd_review(vouch_ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"confirm", no_argument, NULL, 'c'},
+        {"dismiss", no_argument, NULL, 'd'},
+        {"reopen", no_argument, NULL, 'o'},
+        {"reason", required_argument, NULL, 'r'},
+        {"note", required_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *to = NULL, *reason = NULL, *note = NULL;
+    int actions = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            to = "confirmed";
+            actions++;
+            break;
+        case 'd':
+            to = "dismissed";
+            actions++;
+            break;
+        case 'o':
+            to = "open";
+            actions++;
+            break;
+        case 'r':
+            reason = optarg;
+            break;
+        case 'n':
+            note = optarg;
+            break;
+        case 'h':
+            s_usage(stdout);
+            return VOUCH_EXIT_OK;
+        default:
+            s_usage(stderr);
+            return VOUCH_EXIT_USAGE;
+        }
+    }
+    if (actions != 1 || !note || optind >= argc || (reason && strcmp(to, "dismissed") != 0) ||
+        (!reason && strcmp(to, "dismissed") == 0)) {
+        vouch_ctl_fail("review takes finding ids, one of --confirm, --dismiss --reason REASON or "
+                       "--reopen, and --note TEXT");
+        return VOUCH_EXIT_USAGE;
+    }
+    for (int i = optind; i < argc; i++)
+        if (!s_id(argv[i])) {
+            vouch_ctl_fail("not a finding id: %s", argv[i]);
+            return VOUCH_EXIT_USAGE;
+        }
+    PGconn *db = vouch_ctl_db(ctl);
+    if (!db)
+        return VOUCH_EXIT_UNAVAILABLE;
+    int rc = VOUCH_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        const char *p[] = {argv[i], to, reason, note};
+        PGresult *r = PQexecParams(db,
+                                   "SELECT r.review_id, r.from_status, r.to_status, r.who"
+                                   " FROM vouch_review($1::bigint, $2, $3, $4) r",
+                                   4, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            printf("finding %s: %s -> %s (%s)\n", argv[i], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
+                   PQgetvalue(r, 0, 3));
+        } else if (PQstatus(db) != CONNECTION_OK) {
+            vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
+            PQclear(r);
+            return VOUCH_EXIT_UNAVAILABLE;
+        } else {
+            const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+            vouch_ctl_fail("finding %s: %s", argv[i], msg ? msg : PQerrorMessage(db));
+            rc = VOUCH_EXIT_REFUSED;
+        }
+        PQclear(r);
+    }
+    return rc;
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Auditors' decisions: confirm, dismiss with a reason, reopen; each change in
+# an append-only history with who made it (the database user) and the note;
+# wrong moves refused with a reason and exit 1, nothing changed.
+. "$(dirname "$0")/lib.sh"
+stack_up --workers 1
+ctl ingest --wait "$fixtures/seed-case/ledger-2022.csv" >/dev/null
+flags() { ctl flags --format json; }
+id_of() { flags | jq -r ".[] | select(.voucher == \"$1\" and .rule == \"$2\") | .finding_id"; }
+status_of() { flags | jq -r ".[] | select(.finding_id == $1) | .status"; }
+refused() { # WHAT EXPECTED-MESSAGE ARGS...
+    local what=$1 want=$2 rc=0
+    shift 2
+    ctl review "$@" 2>"$state/err" >/dev/null || rc=$?
+    expect_eq "$what: exit 1" 1 $rc
+    grep -qF "$want" "$state/err" || fail "$what: expected [$want], got [$(cat "$state/err")]"
+}
+who=$(sql "SELECT session_user")
+
+venue=$(id_of 记-23 MISCLASS_EXPENSE)
+pay=$(id_of 记-5 PAYEE_MISMATCH)
+expect_eq "findings start open" "open open" "$(status_of "$venue") $(status_of "$pay")"
+
+out=$(ctl review "$venue" --confirm --note "会议室租赁确属误列接待费")
+expect_eq "confirm" "finding $venue: open -> confirmed ($who)" "$out"
+expect_eq "flags shows it confirmed" confirmed "$(status_of "$venue")"
+ctl review "$pay" --dismiss --reason explained --note "冯德明为代收人，有委托书" >/dev/null
+expect_eq "dismissed" dismissed "$(status_of "$pay")"
+expect_eq "flags --status filters" "$pay" "$(ctl flags --status dismissed --format json | jq -r '.[].finding_id')"
+
+refused "confirm a confirmed one" "reopen it first" "$venue" --confirm --note again
+still=$(id_of 记-29 PROCUREMENT_BYPASS)
+refused "dismiss without a known reason" "a dismissal needs a reason: corrected, duplicate, explained, false_positive, immaterial" "$still" --dismiss --reason because --note x
+refused "no note" "a note is required" "$pay" --reopen --note "  "
+refused "reopen an open one" "only a confirmed or dismissed finding reopens" "$still" --reopen --note x
+expect_eq "refusals changed nothing" open "$(status_of "$still")"
+refused "no such finding" "no finding 999999" 999999 --confirm --note x
+rc=0
+ctl review "$venue" --dismiss --note x >/dev/null 2>&1 || rc=$?
+expect_eq "--dismiss without --reason is wrong usage" 2 $rc
+
+ctl review "$pay" --reopen --note "委托书未盖章，重新核实" >/dev/null
+ctl review "$pay" --confirm --note "委托书无效" >/dev/null
+expect_eq "reopened then confirmed" confirmed "$(status_of "$pay")"
+
+# the history, oldest first, in show's JSON and its table
+hist=$(ctl show --format json "$pay" | jq -c ".findings[] | select(.finding_id == \"$pay\" or .finding_id == $pay) | [.history[] | [.from, .to, .reason, .who]]")
+expect_eq "history of the payee finding" \
+    "[[\"open\",\"dismissed\",\"explained\",\"$who\"],[\"dismissed\",\"open\",null,\"$who\"],[\"open\",\"confirmed\",null,\"$who\"]]" "$hist"
+ctl show "$pay" | grep -qE "history [0-9-]+ [0-9:]+  $who  open -> dismissed \(explained\): 冯德明为代收人，有委托书" ||
+    fail "show's table prints the history: $(ctl show "$pay" | grep -A3 history)"
+ok "show prints the history with who, what and why"
+
+# no one rewrites history: not vouchctl, not SQL as vouch's own role
+for stmt in "UPDATE reviews SET note = 'x'" "DELETE FROM reviews" "TRUNCATE reviews"; do
+    if sql "$stmt" >/dev/null 2>"$state/err"; then fail "$stmt went through"; fi
+    grep -q "append-only" "$state/err" || fail "$stmt: $(cat "$state/err")"
+done
+ok "UPDATE, DELETE and TRUNCATE of the history are refused"
+expect_eq "four changes kept" 4 "$(sql "SELECT count(*) FROM reviews")"
