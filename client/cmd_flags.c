@@ -18,6 +18,7 @@ static void s_usage(FILE *out)
     fprintf(out, "usage: vouchctl flags [--ledger ID] [--org NAME] [--rule RULE]\n"
                  "                      [--severity high|medium|low]\n"
                  "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
+                 "                      [--assignee NAME]\n"
                  "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
                  "                      [--limit N] [--offset N] [--wide]\n"
                  "                      [--format table|csv|json] [-o FILE]\n"
@@ -29,7 +30,7 @@ static void s_usage(FILE *out)
 }
 
 typedef struct {
-    const char *ledger, *org, *rule, *severity, *status, *group_by;
+    const char *ledger, *org, *rule, *severity, *status, *group_by, *assignee;
     char from[16], to[16];
     const char *limit, *offset;
     int format;
@@ -79,6 +80,8 @@ static void s_filters(vouch_query_t *q, const s_opts_t *o)
         vouch_query_and(q, "f.severity = $?", o->severity);
     if (o->status)
         vouch_query_and(q, "f.status = $?", o->status);
+    if (o->assignee)
+        vouch_query_and(q, "f.assignee = btrim($?)", o->assignee);
     if (o->from[0])
         vouch_query_and(q, "l.voucher_date >= $?::date", o->from);
     if (o->to[0])
@@ -180,7 +183,8 @@ enum {
     C_POLICY,
     C_ECON,
     C_PAYEE,
-    C_SEQ
+    C_SEQ,
+    C_ASSIGNEE
 };
 
 typedef struct {
@@ -203,7 +207,7 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
                          " l.line_no, f.rule, f.severity, f.amount, coalesce(l.summary, ''),"
                          " f.message, f.message_en, f.evidence::text, f.status, f.rule_version,"
                          " f.profile, f.policy_version, coalesce(l.econ_code, ''),"
-                         " coalesce(l.payee, ''), f.seq" S_FROM);
+                         " coalesce(l.payee, ''), f.seq, f.assignee" S_FROM);
     s_filters(&q, o);
     vouch_query_sql(&q, " ORDER BY l.voucher_date, l.voucher_word, l.voucher_no, l.line_no,"
                         " f.rule, f.finding_id");
@@ -269,6 +273,10 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
                 "profile", PQgetvalue(r, i, C_PROFILE), "policy_version",
                 PQgetvalue(r, i, C_POLICY), "econ_code", PQgetvalue(r, i, C_ECON), "payee",
                 PQgetvalue(r, i, C_PAYEE));
+            json_object_set_new(f, "assignee",
+                                PQgetisnull(r, i, C_ASSIGNEE)
+                                    ? json_null()
+                                    : json_string(PQgetvalue(r, i, C_ASSIGNEE)));
             json_array_append_new(a, f);
         } else if (t) {
             const char *cells[] = {PQgetvalue(r, i, C_ID),
@@ -326,21 +334,14 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'L'},
-        {"org", required_argument, NULL, 'O'},
-        {"rule", required_argument, NULL, 'r'},
-        {"severity", required_argument, NULL, 's'},
-        {"status", required_argument, NULL, 'S'},
-        {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},
-        {"group-by", required_argument, NULL, 'g'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'k'},
-        {"wide", no_argument, NULL, 'w'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"ledger", required_argument, NULL, 'L'},   {"org", required_argument, NULL, 'O'},
+        {"rule", required_argument, NULL, 'r'},     {"severity", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},   {"assignee", required_argument, NULL, 'A'},
+        {"from", required_argument, NULL, 'F'},     {"to", required_argument, NULL, 'T'},
+        {"group-by", required_argument, NULL, 'g'}, {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},   {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'k'},   {"wide", no_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     static const char *const severities[] = {"high", "medium", "low", NULL};
     static const char *const statuses[] = {"open",       "confirmed",  "dismissed",
@@ -377,6 +378,9 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
                 return VOUCH_EXIT_USAGE;
             }
             o.status = optarg;
+            break;
+        case 'A':
+            o.assignee = optarg;
             break;
         case 'F':
             if (s_date_arg(optarg, o.from, "--from") != 0)

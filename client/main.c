@@ -33,6 +33,7 @@ static void s_usage(FILE *out)
             "                          三公经费 booked and restated, on the year before\n"
             "  review FINDING_ID... (--confirm | --dismiss --reason R | --reopen) --note TEXT\n"
             "                          an auditor's decision, kept in the finding's history\n"
+            "  assign FINDING_ID... --to NAME   who is to look at these findings\n"
             "\n"
             "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
             "  -h, --help   this text; COMMAND --help for a command's\n"
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
         {"rules", vouch_cmd_rules},
         {"report", vouch_cmd_report},
         {"review", vouch_cmd_review},
+        {"assign", vouch_cmd_assign},
         // clang-format on
     };
     const char *name = argv[i];

@@ -58,3 +58,19 @@ for stmt in "UPDATE reviews SET note = 'x'" "DELETE FROM reviews" "TRUNCATE revi
 done
 ok "UPDATE, DELETE and TRUNCATE of the history are refused"
 expect_eq "four changes kept" 4 "$(sql "SELECT count(*) FROM reviews")"
+
+# assignment: who is to look at what; every assignment kept, append-only too
+out=$(ctl assign "$venue" "$still" --to 张审计)
+expect_eq "assign two" "finding $venue: (nobody) -> 张审计
+finding $still: (nobody) -> 张审计" "$out"
+expect_eq "flags --assignee lists them" "$(printf '%s\n' "$venue" "$still" | sort -n | xargs)" \
+    "$(ctl flags --assignee 张审计 --format json | jq -r '.[].finding_id' | sort -n | xargs)"
+expect_eq "flags JSON carries the assignee" 张审计 "$(flags | jq -r ".[] | select(.finding_id == $venue) | .assignee")"
+expect_eq "reassign" "finding $venue: 张审计 -> 李复核" "$(ctl assign "$venue" --to 李复核)"
+expect_eq "one left to 张审计" "$still" "$(ctl flags --assignee 张审计 --format json | jq -r '.[].finding_id')"
+expect_eq "assignments kept" "张审计 李复核" "$(sql "SELECT string_agg(to_name, ' ' ORDER BY assignment_id) FROM assignments WHERE finding_id = $venue")"
+rc=0
+ctl assign "$venue" --to "  " >/dev/null 2>&1 || rc=$?
+expect_eq "assign to nobody is refused" 1 $rc
+if sql "DELETE FROM assignments" >/dev/null 2>&1; then fail "assignments deleted"; fi
+ok "the assignment history is append-only"
