@@ -453,26 +453,12 @@ static bool s_blank(const char *s, size_t len)
     return true;
 }
 
-/* Copy src into dst[size] cutting only between UTF-8 characters. */
-static void s_copy_utf8(char *dst, size_t size, const char *src, size_t len)
-{
-    if (size == 0)
-        return;
-    if (len >= size) {
-        len = size - 1;
-        while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
-            len--;
-    }
-    memcpy(dst, src, len);
-    dst[len] = '\0';
-}
-
 /* A cell for an error message: at most S_QUOTE_MAX bytes, whole characters,
  * control characters shown as '?' so a binary cell cannot garble a log. */
 static void s_quote(char *out, size_t size, const char *cell, size_t len)
 {
     bool cut = len > S_QUOTE_MAX;
-    s_copy_utf8(out, size < S_QUOTE_MAX + 1 ? size : S_QUOTE_MAX + 1, cell, len);
+    vouch_text_copy(out, size < S_QUOTE_MAX + 1 ? size : S_QUOTE_MAX + 1, cell, len);
     for (char *p = out; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
@@ -688,7 +674,7 @@ static void s_column_name(const vouch_csv_import_t *self, int col, char *out, si
         return;
     if (self->have_header) {
         if (col < self->ncols && self->col_name[col][0]) {
-            s_copy_utf8(out, size, self->col_name[col], strlen(self->col_name[col]));
+            vouch_text_copy(out, size, self->col_name[col], strlen(self->col_name[col]));
             goto clean;
         }
     } else {
@@ -704,7 +690,7 @@ static void s_column_name(const vouch_csv_import_t *self, int col, char *out, si
             }
         }
         if (best >= 0 && col < self->pre[best].n && self->pre[best].len[col] > 0) {
-            s_copy_utf8(out, size, self->pre[best].cell[col], self->pre[best].len[col]);
+            vouch_text_copy(out, size, self->pre[best].cell[col], self->pre[best].len[col]);
             goto clean;
         }
     }
@@ -725,8 +711,8 @@ static int s_fail(vouch_csv_import_t *self, long line, int col, const char *fmt,
         return -1; /* the first error is the one to report */
     vouch_error_clear(&self->err);
     if (self->file_name)
-        s_copy_utf8(self->err.file, sizeof self->err.file, self->file_name,
-                    strlen(self->file_name));
+        vouch_text_copy(self->err.file, sizeof self->err.file, self->file_name,
+                        strlen(self->file_name));
     self->err.line = line;
     s_column_name(self, col, self->err.column, sizeof self->err.column);
     va_list ap;

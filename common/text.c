@@ -47,6 +47,19 @@ static size_t s_seq_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+void vouch_text_copy(char *dst, size_t size, const char *src, size_t len)
+{
+    if (!dst || size == 0)
+        return;
+    if (len >= size) {
+        len = size - 1;
+        while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+            len--;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
 bool vouch_text_valid_utf8(const char *s, size_t len)
 {
     if (!s)

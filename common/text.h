@@ -9,6 +9,10 @@
 /* true when s[0..len) is well-formed UTF-8 */
 bool vouch_text_valid_utf8(const char *s, size_t len);
 
+/* Copy src[0..len) into dst[size], NUL-terminated, cut (when too long)
+ * between UTF-8 characters, never inside one. Nothing when size is 0. */
+void vouch_text_copy(char *dst, size_t size, const char *src, size_t len);
+
 /* NFKC-normalise s[0..len) and trim leading/trailing white space (ASCII and
  * U+3000). Returns a new string the caller frees, or NULL if s is not UTF-8. */
 char *vouch_text_nfkc(const char *s, size_t len);

@@ -11,21 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
-
-static void s_copy_utf8(char *out, size_t size, const char *s)
-{
-    if (!out || size == 0)
-        return;
-    size_t n = strlen(s);
-    if (n >= size) {
-        /* never cut a character in half */
-        n = size - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(out, s, n);
-    out[n] = '\0';
-}
+#include "text.h"
 
 static void s_fail(vouch_error_t *err, const char *display, long line, long col, const char *fmt,
                    ...) __attribute__((format(printf, 5, 6)));
@@ -34,7 +20,7 @@ static void s_fail(vouch_error_t *err, const char *display, long line, long col,
                    ...)
 {
     vouch_error_clear(err);
-    s_copy_utf8(err->file, sizeof err->file, display);
+    vouch_text_copy(err->file, sizeof err->file, display, strlen(display));
     err->line = line;
     if (col >= 0) {
         /* BIFF has at most 256 columns: one or two letters */
@@ -195,7 +181,7 @@ static int s_read_sheet(const void *h, const char *display, vouch_sheet_row_fn *
         ++*delivered;
         if (fn(arg, line, r.cells, ncells, err) != 0) {
             if (!err->file[0])
-                s_copy_utf8(err->file, sizeof err->file, display);
+                vouch_text_copy(err->file, sizeof err->file, display, strlen(display));
             if (err->line == 0)
                 err->line = line;
             goto free_row;
@@ -217,7 +203,7 @@ int vouch_sheet_read_xls(const char *path, const char *display_name, vouch_sheet
         err = &scratch;
     vouch_error_clear(err);
     const char *display = display_name ? display_name : "";
-    s_copy_utf8(sheet_out, sheet_out_size, "");
+    vouch_text_copy(sheet_out, sheet_out_size, "", 0);
     int ret = -1;
     const void *h = NULL;
     int rc = freexl_open(path, &h);
@@ -249,7 +235,7 @@ int vouch_sheet_read_xls(const char *path, const char *display_name, vouch_sheet
         if (delivered > 0) {
             const char *name = NULL;
             if (freexl_get_worksheet_name(h, (unsigned short)i, &name) == FREEXL_OK && name)
-                s_copy_utf8(sheet_out, sheet_out_size, name);
+                vouch_text_copy(sheet_out, sheet_out_size, name, strlen(name));
             ret = 0;
             goto close_workbook;
         }

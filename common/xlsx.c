@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "alloc.h"
+#include "text.h"
 
 #define S_CHUNK (64 * 1024)
 /* Bounds that no real export comes near but a hostile file could: the text
@@ -75,21 +76,6 @@ typedef struct {
     bool failed; /* err holds the reason; expat's own error code says only "aborted" */
 } s_parse_t;
 
-static void s_copy_utf8(char *out, size_t size, const char *s)
-{
-    if (!out || size == 0)
-        return;
-    size_t n = strlen(s);
-    if (n >= size) {
-        /* never cut a character in half */
-        n = size - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(out, s, n);
-    out[n] = '\0';
-}
-
 /* Excel's letters for a 0-based column: 0 -> A, 27 -> AB, 16383 -> XFD. */
 static void s_col_name(long col, char *out, size_t size)
 {
@@ -110,7 +96,7 @@ static void s_fail(s_book_t *b, long line, long col, const char *fmt, ...)
 {
     vouch_error_t *err = b->err;
     vouch_error_clear(err);
-    s_copy_utf8(err->file, sizeof err->file, b->display);
+    vouch_text_copy(err->file, sizeof err->file, b->display, strlen(b->display));
     err->line = line;
     if (col >= 0)
         s_col_name(col, err->column, sizeof err->column);
@@ -883,7 +869,8 @@ static void s_row_done(s_sheet_parse_t *sp)
     sp->delivered++;
     if (sp->fn(sp->arg, sp->p.row, sp->cells, sp->ncells, err) != 0) {
         if (!err->file[0])
-            s_copy_utf8(err->file, sizeof err->file, sp->p.book->display);
+            vouch_text_copy(err->file, sizeof err->file, sp->p.book->display,
+                            strlen(sp->p.book->display));
         if (err->line == 0)
             err->line = sp->p.row;
         sp->p.failed = true;
@@ -1096,7 +1083,7 @@ int vouch_sheet_read_xlsx(const char *path, const char *display_name, vouch_shee
     s_book_t b = {.display = display_name ? display_name : "", .err = err ? err : &scratch};
     vouch_error_clear(b.err);
     vouch_buf_init(&b.sst);
-    s_copy_utf8(sheet_out, sheet_out_size, "");
+    vouch_text_copy(sheet_out, sheet_out_size, "", 0);
     int rc = -1, zerr = 0;
     b.zip = zip_open(path, ZIP_RDONLY, &zerr);
     if (!b.zip) {
@@ -1127,7 +1114,7 @@ int vouch_sheet_read_xlsx(const char *path, const char *display_name, vouch_shee
         if (s_read_sheet(&b, rel->part, fn, arg, &delivered) < 0)
             goto close_zip;
         if (delivered > 0) {
-            s_copy_utf8(sheet_out, sheet_out_size, b.sheets[i].name);
+            vouch_text_copy(sheet_out, sheet_out_size, b.sheets[i].name, strlen(b.sheets[i].name));
             rc = 0;
             goto close_zip;
         }
