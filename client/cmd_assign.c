@@ -42,34 +42,9 @@ int vouch_cmd_assign(vouch_ctl_t *ctl, int argc, char **argv)
         vouch_ctl_fail("assign takes finding ids and --to NAME");
         return VOUCH_EXIT_USAGE;
     }
-    for (int i = optind; i < argc; i++)
-        if (!argv[i][0] || strspn(argv[i], "0123456789") != strlen(argv[i]) ||
-            strlen(argv[i]) > 18) {
-            vouch_ctl_fail("not a finding id: %s", argv[i]);
-            return VOUCH_EXIT_USAGE;
-        }
-    PGconn *db = vouch_ctl_db(ctl);
-    if (!db)
-        return VOUCH_EXIT_UNAVAILABLE;
-    int rc = VOUCH_EXIT_OK;
-    for (int i = optind; i < argc; i++) {
-        const char *p[] = {argv[i], to};
-        PGresult *r = PQexecParams(db,
-                                   "SELECT coalesce(a.from_name, '(nobody)'), a.to_name"
-                                   " FROM vouch_assign($1::bigint, $2) a",
-                                   2, NULL, p, NULL, NULL, 0);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-            printf("finding %s: %s -> %s\n", argv[i], PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
-        } else if (PQstatus(db) != CONNECTION_OK) {
-            vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
-            PQclear(r);
-            return VOUCH_EXIT_UNAVAILABLE;
-        } else {
-            const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-            vouch_ctl_fail("finding %s: %s", argv[i], msg ? msg : PQerrorMessage(db));
-            rc = VOUCH_EXIT_REFUSED;
-        }
-        PQclear(r);
-    }
-    return rc;
+    const char *extra[] = {to};
+    return vouch_ctl_each_finding(ctl, argv + optind, argc - optind,
+                                  "SELECT coalesce(a.from_name, '(nobody)') || ' -> ' || a.to_name"
+                                  " FROM vouch_assign($1::bigint, $2) a",
+                                  extra, 1);
 }

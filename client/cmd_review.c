@@ -29,11 +29,6 @@ static void s_usage(FILE *out)
         "2 wrong usage, 3 the database is down\n");
 }
 
-static bool s_id(const char *s)
-{
-    return s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) < 19;
-}
-
 int vouch_cmd_review(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -82,34 +77,9 @@ int vouch_cmd_review(vouch_ctl_t *ctl, int argc, char **argv)
                        "--reopen, and --note TEXT");
         return VOUCH_EXIT_USAGE;
     }
-    for (int i = optind; i < argc; i++)
-        if (!s_id(argv[i])) {
-            vouch_ctl_fail("not a finding id: %s", argv[i]);
-            return VOUCH_EXIT_USAGE;
-        }
-    PGconn *db = vouch_ctl_db(ctl);
-    if (!db)
-        return VOUCH_EXIT_UNAVAILABLE;
-    int rc = VOUCH_EXIT_OK;
-    for (int i = optind; i < argc; i++) {
-        const char *p[] = {argv[i], to, reason, note};
-        PGresult *r = PQexecParams(db,
-                                   "SELECT r.review_id, r.from_status, r.to_status, r.who"
-                                   " FROM vouch_review($1::bigint, $2, $3, $4) r",
-                                   4, NULL, p, NULL, NULL, 0);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-            printf("finding %s: %s -> %s (%s)\n", argv[i], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-                   PQgetvalue(r, 0, 3));
-        } else if (PQstatus(db) != CONNECTION_OK) {
-            vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
-            PQclear(r);
-            return VOUCH_EXIT_UNAVAILABLE;
-        } else {
-            const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-            vouch_ctl_fail("finding %s: %s", argv[i], msg ? msg : PQerrorMessage(db));
-            rc = VOUCH_EXIT_REFUSED;
-        }
-        PQclear(r);
-    }
-    return rc;
+    const char *extra[] = {to, reason, note};
+    return vouch_ctl_each_finding(ctl, argv + optind, argc - optind,
+                                  "SELECT r.from_status || ' -> ' || r.to_status || ' (' || r.who"
+                                  " || ')' FROM vouch_review($1::bigint, $2, $3, $4) r",
+                                  extra, 3);
 }

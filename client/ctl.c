@@ -173,3 +173,39 @@ int vouch_ctl_year_arg(const char *arg, int *year)
     *year = (int)y;
     return 0;
 }
+
+int vouch_ctl_each_finding(vouch_ctl_t *ctl, char **ids, int n, const char *sql,
+                           const char *const *extra, int nextra)
+{
+    for (int i = 0; i < n; i++)
+        if (!ids[i][0] || strspn(ids[i], "0123456789") != strlen(ids[i]) || strlen(ids[i]) > 18) {
+            vouch_ctl_fail("not a finding id: %s", ids[i]);
+            return VOUCH_EXIT_USAGE;
+        }
+    PGconn *db = vouch_ctl_db(ctl);
+    if (!db)
+        return VOUCH_EXIT_UNAVAILABLE;
+    const char *p[8];
+    if (nextra > 7)
+        return VOUCH_EXIT_USAGE;
+    for (int k = 0; k < nextra; k++)
+        p[k + 1] = extra[k];
+    int rc = VOUCH_EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        p[0] = ids[i];
+        PGresult *r = PQexecParams(db, sql, nextra + 1, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            printf("finding %s: %s\n", ids[i], PQgetvalue(r, 0, 0));
+        } else if (PQstatus(db) != CONNECTION_OK) {
+            vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
+            PQclear(r);
+            return VOUCH_EXIT_UNAVAILABLE;
+        } else {
+            const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+            vouch_ctl_fail("finding %s: %s", ids[i], msg ? msg : PQerrorMessage(db));
+            rc = VOUCH_EXIT_REFUSED;
+        }
+        PQclear(r);
+    }
+    return rc;
+}

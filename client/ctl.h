@@ -58,6 +58,14 @@ int vouch_ctl_format_parse(const char *name);
 int vouch_ctl_format_table_json(const char *name, int *format);
 
 /* Commands: argc/argv start at the command's name. Each returns an exit code. */
+/* For each finding id of ids[0..n), run sql with the id as $1 and extra as
+ * $2...: a function of sql/ that changes the finding and returns one text
+ * column, printed as "finding ID: TEXT". A refusal is printed with the
+ * PostgreSQL message and the others go on. Checks the ids first (usage).
+ * Returns a VOUCH_EXIT_*. */
+int vouch_ctl_each_finding(vouch_ctl_t *ctl, char **ids, int n, const char *sql,
+                           const char *const *extra, int nextra);
+
 int vouch_cmd_ingest(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv);

@@ -15,20 +15,8 @@ case $secs in '' | *[!0-9]*)
 esac
 # clang and its libFuzzer runtime, installed as setup.sh installs the rest
 packages=(clang libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "fuzz.sh: missing packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
-        exit 1
-    fi
-    echo "fuzz.sh: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$top/deploy/packages.sh"
+ensure_packages fuzz.sh "${packages[@]}"
 cc=$(command -v clang || command -v clang-14)
 build=$top/build-fuzz
 targets="fuzz_csv_import fuzz_jsonl_import fuzz_sheet fuzz_wire"

@@ -9,20 +9,8 @@ packages=(build-essential cmake pkg-config libzmq3-dev libpq-dev libcsv-dev libj
           libcmocka-dev libutf8proc-dev libssl-dev libzip-dev libexpat1-dev libfreexl-dev libsystemd-dev
           libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl postgresql postgresql-contrib
           acl jq)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "setup: missing packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
-        exit 1
-    fi
-    echo "setup: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$top/deploy/packages.sh"
+ensure_packages setup "${packages[@]}"
 # Debian's postgresql package starts a cluster of its own; vouch runs a private
 # one under its state folder and needs none of it.
 
