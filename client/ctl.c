@@ -131,8 +131,10 @@ PGconn *vouch_ctl_db(vouch_ctl_t *ctl)
     if (ctl->db)
         return ctl->db;
     char *conninfo = vouch_config_conninfo(ctl->cfg);
-    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-    const char *values[] = {"10", "vouchctl", conninfo, NULL};
+    /* VOUCH_USER, after the conninfo: a later keyword wins */
+    const char *user = getenv("VOUCH_USER");
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", "user", NULL};
+    const char *values[] = {"10", "vouchctl", conninfo, user && *user ? user : NULL, NULL};
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     free(conninfo);
     if (PQstatus(conn) != CONNECTION_OK) {

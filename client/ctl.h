@@ -75,5 +75,6 @@ int vouch_cmd_rules(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_report(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_review(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_assign(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_user(vouch_ctl_t *ctl, int argc, char **argv);
 
 #endif

@@ -34,8 +34,11 @@ static void s_usage(FILE *out)
             "  review FINDING_ID... (--confirm | --dismiss --reason R | --reopen) --note TEXT\n"
             "                          an auditor's decision, kept in the finding's history\n"
             "  assign FINDING_ID... --to NAME   who is to look at these findings\n"
+            "  user add NAME --person 姓名 | list | remove NAME\n"
+            "                          vouch's users: database roles linked to a person\n"
             "\n"
             "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
+            "  VOUCH_USER   the database user to connect as (default: vouch's own role)\n"
             "  -h, --help   this text; COMMAND --help for a command's\n"
             "\n"
             "exit status: 0 done, 1 refused, 2 wrong usage, 3 service unavailable\n");
@@ -78,6 +81,7 @@ int main(int argc, char **argv)
         {"report", vouch_cmd_report},
         {"review", vouch_cmd_review},
         {"assign", vouch_cmd_assign},
+        {"user", vouch_cmd_user},
         // clang-format on
     };
     const char *name = argv[i];

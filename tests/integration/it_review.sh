@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Auditors' decisions: confirm, dismiss with a reason, reopen; each change in
 # an append-only history with who made it (the database user) and the note;
-# wrong moves refused with a reason and exit 1, nothing changed.
+# wrong moves refused with a reason and exit 1, nothing changed. Users are
+# database roles linked to a person, and no one reviews the findings on a
+# voucher their person prepared (制单人).
 . "$(dirname "$0")/lib.sh"
 stack_up --workers 1
-ctl ingest --wait "$fixtures/seed-case/ledger-2022.csv" >/dev/null
+ctl ingest --wait "$fixtures/review/v1.csv" >/dev/null
 flags() { ctl flags --format json; }
 id_of() { flags | jq -r ".[] | select(.voucher == \"$1\" and .rule == \"$2\") | .finding_id"; }
 status_of() { flags | jq -r ".[] | select(.finding_id == $1) | .status"; }
@@ -20,6 +22,17 @@ who=$(sql "SELECT session_user")
 venue=$(id_of 记-23 MISCLASS_EXPENSE)
 pay=$(id_of 记-5 PAYEE_MISMATCH)
 expect_eq "findings start open" "open open" "$(status_of "$venue") $(status_of "$pay")"
+
+# a review is signed by a person: a database user linked to none may not
+refused "a user linked to no person" "database user $who is linked to no person" "$venue" --confirm --note x
+expect_eq "user add" "user $who added: 审计甲 (connect with VOUCH_USER=$who)" "$(ctl user add "$who" --person 审计甲)"
+rc=0
+ctl user add "$who" --person 别人 >/dev/null 2>"$state/err" || rc=$?
+expect_eq "a user is added once" 1 $rc
+grep -qF "user $who exists (person 审计甲)" "$state/err" || fail "add twice: $(cat "$state/err")"
+rc=0
+ctl user add "Robert'); DROP TABLE findings;--" --person x >/dev/null 2>&1 || rc=$?
+expect_eq "a user name is a plain identifier" 1 $rc
 
 out=$(ctl review "$venue" --confirm --note "会议室租赁确属误列接待费")
 expect_eq "confirm" "finding $venue: open -> confirmed ($who)" "$out"
@@ -74,3 +87,43 @@ ctl assign "$venue" --to "  " >/dev/null 2>&1 || rc=$?
 expect_eq "assign to nobody is refused" 1 $rc
 if sql "DELETE FROM assignments" >/dev/null 2>&1; then fail "assignments deleted"; fi
 ok "the assignment history is append-only"
+
+# users are database roles linked to a person; the history names the role
+# that logged in, and no one reviews what their person prepared (制单人)
+ctl user add li --person 李会计 >/dev/null
+ctl user add zhao --person 赵审计 >/dev/null
+expect_eq "user list, by name" "li 李会计 vouch 审计甲 zhao 赵审计" \
+    "$(ctl user list --format json | jq -r '.[] | "\(.name) \(.person)"' | xargs)"
+rc=0
+VOUCH_USER=li ctl review "$venue" --reopen --note "我再核实" >/dev/null 2>"$state/err" || rc=$?
+expect_eq "self-review refused: exit 1" 1 $rc
+grep -qF "you (li, 李会计) prepared voucher 记-23: someone else reviews its findings" "$state/err" ||
+    fail "self-review: $(cat "$state/err")"
+expect_eq "self-review changed nothing" confirmed "$(status_of "$venue")"
+expect_eq "li reviews a voucher 王会计 prepared" "finding $still: open -> confirmed (li)" \
+    "$(VOUCH_USER=li ctl review "$still" --confirm --note "未见采购审批")"
+expect_eq "zhao reviews li's voucher" "finding $venue: confirmed -> open (zhao)" \
+    "$(VOUCH_USER=zhao ctl review "$venue" --reopen --note "补充询价记录后复核")"
+expect_eq "the history names the role that logged in" "li $who zhao" \
+    "$(sql "SELECT string_agg(DISTINCT who, ' ' ORDER BY who) FROM reviews")"
+expect_eq "a user reads what vouchctl lists" "$(flags | jq length)" \
+    "$(VOUCH_USER=zhao ctl flags --format json | jq length)"
+if SQL_USER=zhao sql "UPDATE findings SET status = 'dismissed'" >/dev/null 2>"$state/err"; then
+    fail "a user changed findings with SQL"
+fi
+grep -q "permission denied" "$state/err" || fail "UPDATE as a user: $(cat "$state/err")"
+if SQL_USER=zhao sql "INSERT INTO reviews (finding_id, org_id, from_status, to_status, note, who) VALUES ($venue, 1, 'open', 'confirmed', 'x', 'li')" >/dev/null 2>&1; then
+    fail "a user wrote history under another name"
+fi
+rc=0
+VOUCH_USER=li ctl user add mallory --person x >/dev/null 2>&1 || rc=$?
+expect_eq "a user does not add users" 1 $rc
+ok "self-review refused; users read, and change findings only through review and assign"
+
+expect_eq "user remove" "user li (李会计) removed" "$(ctl user remove li)"
+rc=0
+VOUCH_USER=li ctl flags >/dev/null 2>&1 || rc=$?
+expect_eq "a removed user cannot log in" 3 $rc
+expect_eq "the removed user stays listed" true \
+    "$(ctl user list --format json | jq '.[] | select(.name == "li") | .removed_at != null')"
+ok "a removed user loses the login and stays in the histories"

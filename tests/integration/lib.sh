@@ -32,13 +32,13 @@ expect_eq() {
 
 stack_up() { "$VOUCH_SOURCE/deploy/stack.sh" up "$state" "$@"; }
 
-# psql on the stack's own database
+# psql on the stack's own database (as SQL_USER, default vouch's own role)
 sql() {
     local sock=$state/pg/run
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u vouch -- psql -h "$sock" -U vouch -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
+        runuser -u vouch -- psql -h "$sock" -U "${SQL_USER:-vouch}" -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
     else
-        psql -h "$sock" -U vouch -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
+        psql -h "$sock" -U "${SQL_USER:-vouch}" -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
     fi
 }
 
