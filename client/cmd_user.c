@@ -28,18 +28,10 @@ static int s_change(vouch_ctl_t *ctl, const char *sql, int n, const char *const 
     PGconn *db = vouch_ctl_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
-    PGresult *r = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
     int rc = VOUCH_EXIT_OK;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+    PGresult *r = vouch_ctl_call(db, NULL, sql, n, p, &rc);
+    if (r)
         printf("%s\n", PQgetvalue(r, 0, 0));
-    else if (PQstatus(db) != CONNECTION_OK) {
-        vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
-        rc = VOUCH_EXIT_UNAVAILABLE;
-    } else {
-        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-        vouch_ctl_fail("%s", msg ? msg : PQerrorMessage(db));
-        rc = VOUCH_EXIT_REFUSED;
-    }
     PQclear(r);
     return rc;
 }

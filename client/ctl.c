@@ -176,6 +176,25 @@ int vouch_ctl_year_arg(const char *arg, int *year)
     return 0;
 }
 
+PGresult *vouch_ctl_call(PGconn *db, const char *prefix, const char *sql, int nparams,
+                         const char *const *params, int *rc)
+{
+    PGresult *r = PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        return r;
+    if (PQstatus(db) != CONNECTION_OK) {
+        vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
+        *rc = VOUCH_EXIT_UNAVAILABLE;
+    } else {
+        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        vouch_ctl_fail("%s%s%s", prefix ? prefix : "", prefix ? ": " : "",
+                       msg ? msg : PQerrorMessage(db));
+        *rc = VOUCH_EXIT_REFUSED;
+    }
+    PQclear(r);
+    return NULL;
+}
+
 int vouch_ctl_each_finding(vouch_ctl_t *ctl, char **ids, int n, const char *sql,
                            const char *const *extra, int nextra)
 {
@@ -195,19 +214,17 @@ int vouch_ctl_each_finding(vouch_ctl_t *ctl, char **ids, int n, const char *sql,
     int rc = VOUCH_EXIT_OK;
     for (int i = 0; i < n; i++) {
         p[0] = ids[i];
-        PGresult *r = PQexecParams(db, sql, nextra + 1, NULL, p, NULL, NULL, 0);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-            printf("finding %s: %s\n", ids[i], PQgetvalue(r, 0, 0));
-        } else if (PQstatus(db) != CONNECTION_OK) {
-            vouch_ctl_fail("the database is unavailable: %s", PQerrorMessage(db));
-            PQclear(r);
-            return VOUCH_EXIT_UNAVAILABLE;
-        } else {
-            const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-            vouch_ctl_fail("finding %s: %s", ids[i], msg ? msg : PQerrorMessage(db));
-            rc = VOUCH_EXIT_REFUSED;
-        }
+        char prefix[40];
+        snprintf(prefix, sizeof prefix, "finding %s", ids[i]);
+        int failed = VOUCH_EXIT_OK;
+        PGresult *r = vouch_ctl_call(db, prefix, sql, nextra + 1, p, &failed);
+        if (r)
+            printf("%s: %s\n", prefix, PQgetvalue(r, 0, 0));
         PQclear(r);
+        if (failed == VOUCH_EXIT_UNAVAILABLE)
+            return failed;
+        if (failed)
+            rc = failed;
     }
     return rc;
 }

@@ -44,6 +44,13 @@ PGconn *vouch_ctl_db(vouch_ctl_t *ctl);
  * PQclears), or NULL after printing PostgreSQL's message. */
 PGresult *vouch_ctl_exec(PGconn *db, const char *sql, int nparams, const char *const *params);
 
+/* Call a function of sql/ that changes something and returns one row: the
+ * result (the caller PQclears), or NULL with *rc VOUCH_EXIT_REFUSED after
+ * printing PostgreSQL's message with prefix ("finding 12: ..."; NULL: none),
+ * or VOUCH_EXIT_UNAVAILABLE when the database went away. */
+PGresult *vouch_ctl_call(PGconn *db, const char *prefix, const char *sql, int nparams,
+                         const char *const *params, int *rc);
+
 /* --year YEAR: a fiscal year into *year, or -1 after saying why (exit 2). */
 int vouch_ctl_year_arg(const char *arg, int *year);
 
@@ -76,5 +83,6 @@ int vouch_cmd_report(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_review(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_assign(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_user(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_suppression(vouch_ctl_t *ctl, int argc, char **argv);
 
 #endif

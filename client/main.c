@@ -31,8 +31,11 @@ static void s_usage(FILE *out)
             "                          file, what a rule means under a profile\n"
             "  report sangong --org NAME --year YEAR [--format table|json]\n"
             "                          三公经费 booked and restated, on the year before\n"
-            "  review FINDING_ID... (--confirm | --dismiss --reason R | --reopen) --note TEXT\n"
-            "                          an auditor's decision, kept in the finding's history\n"
+            "  review FINDING_ID... (--confirm | --dismiss --reason R [--scope S] | --reopen)\n"
+            "         --note TEXT      an auditor's decision, kept in the finding's history;\n"
+            "                          --scope line|payee|unit suppresses its like\n"
+            "  suppression list | lift ID --note TEXT\n"
+            "                          the suppressions, and lifting one\n"
             "  assign FINDING_ID... --to NAME   who is to look at these findings\n"
             "  user add NAME --person 姓名 | list | remove NAME\n"
             "                          vouch's users: database roles linked to a person\n"
@@ -82,6 +85,7 @@ int main(int argc, char **argv)
         {"review", vouch_cmd_review},
         {"assign", vouch_cmd_assign},
         {"user", vouch_cmd_user},
+        {"suppression", vouch_cmd_suppression},
         // clang-format on
     };
     const char *name = argv[i];
