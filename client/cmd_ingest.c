@@ -29,6 +29,7 @@ typedef struct {
     const char *file;
     const char *status;
     long long ledger_id;
+    long long supersedes; /* the ledger it replaced, or 0 */
     long lines, vouchers;
     long long findings; /* -1 unknown */
     char error[1200];
@@ -225,6 +226,7 @@ static int s_follow(vouch_ctl_t *ctl, const s_opts_t *o, const char *ticket, s_o
             out->ledger_id = vouch_wire_get_int(reply, "ledger_id", &v) == 0 ? v : 0;
             out->lines = vouch_wire_get_int(reply, "lines", &v) == 0 ? (long)v : 0;
             out->vouchers = vouch_wire_get_int(reply, "vouchers", &v) == 0 ? (long)v : 0;
+            out->supersedes = vouch_wire_get_int(reply, "supersedes", &v) == 0 ? v : 0;
             json_decref(reply);
             break;
         }
@@ -309,7 +311,8 @@ static void s_print_json(const s_outcome_t *out)
     json_object_set_new(o, "vouchers", out->ledger_id ? json_integer(out->vouchers) : json_null());
     json_object_set_new(o, "findings",
                         out->findings >= 0 ? json_integer(out->findings) : json_null());
-    json_object_set_new(o, "supersedes", json_null());
+    json_object_set_new(o, "supersedes",
+                        out->supersedes ? json_integer(out->supersedes) : json_null());
     json_object_set_new(o, "error", out->error[0] ? json_string(out->error) : json_null());
     char *text = json_dumps(o, JSON_COMPACT);
     puts(text);
@@ -390,6 +393,9 @@ int vouch_cmd_ingest(vouch_ctl_t *ctl, int argc, char **argv)
                 snprintf(findings, sizeof findings, "%lld", out.findings);
             printf("%-10s %8s %8s %9s %9s  %s\n", out.status, ledger, lines, vouchers, findings,
                    out.file);
+            if (out.supersedes)
+                printf("%-10s %8s  supersedes ledger %lld (the same unit and periods)\n", "", "",
+                       out.supersedes);
         }
         if (rc > worst)
             worst = rc;

@@ -122,6 +122,7 @@ static const char *const s_lines_sql =
     " coalesce(substring(l.account_code from '^\\s*([0-9]+)') LIKE ANY ($3::text[]), false) AS fin"
     " FROM lines l JOIN orgs o ON o.org_id = l.org_id"
     " WHERE o.name = $1 AND l.fiscal_year = $2::int AND l.debit <> 0"
+    " AND NOT vouch_superseded(l.ledger_id)"
     " AND (substring(l.account_code from '^\\s*([0-9]+)') LIKE ANY ($3::text[])"
     " OR substring(l.account_code from '^\\s*([0-9]+)') LIKE ANY ($4::text[]))),"
     " c AS ("
@@ -269,7 +270,7 @@ static int s_ledgers(PGconn *db, const char *org, int year, json_t *ledgers, jso
         " array_to_json(g.columns)::text, (SELECT count(*) FROM batches b WHERE b.ledger_id ="
         " g.ledger_id AND b.state = 'failed')"
         " FROM ledgers g JOIN orgs o ON o.org_id = g.org_id WHERE o.name = $1"
-        " AND g.fiscal_year = $2::int ORDER BY g.ledger_id",
+        " AND g.fiscal_year = $2::int AND g.superseded_by IS NULL ORDER BY g.ledger_id",
         2, p);
     if (!r)
         return -1;

@@ -305,7 +305,8 @@ static int s_ledger(PGconn *db, const char *id, int format)
                         " g.period_from, g.period_to, g.lines, g.vouchers, g.dropped, g.batches,"
                         " array_to_string(g.columns, ', ') AS columns,"
                         " to_char(g.stored_at, 'YYYY-MM-DD HH24:MI:SS') AS stored_at,"
-                        " to_char(g.analysed_at, 'YYYY-MM-DD HH24:MI:SS') AS analysed_at"
+                        " to_char(g.analysed_at, 'YYYY-MM-DD HH24:MI:SS') AS analysed_at,"
+                        " g.supersedes, g.superseded_by"
                         " FROM ledgers g JOIN orgs o ON o.org_id = g.org_id"
                         " WHERE g.ledger_id = $1::bigint",
                         1, p);
@@ -359,6 +360,14 @@ static int s_ledger(PGconn *db, const char *id, int format)
         for (int c = 0; c < 14; c++)
             printf("%-9s %s\n", labels[c],
                    PQgetisnull(g, 0, c) ? (c == 13 ? "not yet" : "") : PQgetvalue(g, 0, c));
+        /* a re-export of the same unit and periods replaces a ledger */
+        if (!PQgetisnull(g, 0, 14))
+            printf("%-9s ledger %s (the same unit and periods, exported before)\n", "replaces",
+                   PQgetvalue(g, 0, 14));
+        if (!PQgetisnull(g, 0, 15))
+            printf("%-9s ledger %s, a re-export: the rules read that one, and the findings\n"
+                   "%-9s here that it still holds moved there\n",
+                   "replaced", PQgetvalue(g, 0, 15), "");
         printf("\n");
         const char *h[] = {"RULE", "FINDINGS", "AMOUNT"};
         vouch_table_t *t = vouch_table_new(3, h);

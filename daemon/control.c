@@ -250,6 +250,8 @@ static json_t *s_ticket_json(const vouch_ticket_t *t)
         json_object_set_new(h, "vouchers", json_integer(t->vouchers));
         json_object_set_new(h, "batches", json_integer(t->batches));
         json_object_set_new(h, "dropped", json_integer(t->dropped));
+        if (t->supersedes > 0)
+            json_object_set_new(h, "supersedes", json_integer(t->supersedes));
     }
     if (t->error[0])
         json_object_set_new(h, "error", json_string(t->error));

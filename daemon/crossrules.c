@@ -76,9 +76,14 @@ int vouch_crossrules_next(PGconn *conn, const char *params, long long *ledger_id
     if (r) {
         *findings = atoll(PQgetvalue(r, 0, 0));
         PQclear(r);
-        const char *pc[] = {id};
+        /* a re-export: carry the auditors' work on the ledger it replaces
+         * over, now that this one's findings are all in */
+        r = vouch_db_exec(conn, rule_err, "SELECT vouch_supersede_reconcile($1::bigint)", 1, p);
+    }
+    if (r) {
+        PQclear(r);
         if (vouch_db_cmd(conn, err, "UPDATE ledgers SET cross_error = NULL WHERE ledger_id = $1", 1,
-                         pc) != 0)
+                         p) != 0)
             return -1;
         return vouch_db_cmd(conn, err, "COMMIT", 0, NULL) == 0 ? 1 : -1;
     }

@@ -85,6 +85,7 @@ static json_t *s_contracts(vouch_server_t *self, const vouch_policy_t *policy, c
         "SELECT contract_no, sum(debit) FROM lines l WHERE org_id = $1 AND contract_no IN ("
         " SELECT contract_no FROM lines WHERE ledger_id = $2 AND seq BETWEEN $3 AND $4"
         " AND contract_no IS NOT NULL) AND debit > 0 AND econ_code LIKE ANY ($5::text[])"
+        " AND NOT vouch_superseded(l.ledger_id)"
         " AND (account_code LIKE ANY ($6::text[]) OR (account_code LIKE ANY ($7::text[])"
         "  AND NOT EXISTS (SELECT 1 FROM lines f WHERE f.org_id = l.org_id"
         "   AND f.fiscal_year = l.fiscal_year AND f.period = l.period"

@@ -428,23 +428,6 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
                      4, pb) != 0)
         return -1;
     in->res->batches = in->nbatches;
-    /* RULES.md judges each line of a contract by the contract's total over all
-     * the unit's ledgers: installments in this file change the total that
-     * earlier ledgers' lines of the same contracts were judged by, so their
-     * batches are judged again (ON CONFLICT keeps the findings they had; a
-     * total only grows). They go out before this ledger's (lower ids first),
-     * and this ledger counts as analysed only once they are done. */
-    const char *pj[] = {in->org_id, in->ledger_id};
-    if (vouch_db_cmd(c, err,
-                     "UPDATE batches b SET state = 'pending', attempts = 0"
-                     " WHERE b.org_id = $1 AND b.ledger_id < $2 AND b.state = 'done'"
-                     " AND EXISTS (SELECT 1 FROM lines o WHERE o.org_id = b.org_id"
-                     "  AND o.ledger_id = b.ledger_id AND o.seq BETWEEN b.first_seq AND b.last_seq"
-                     "  AND o.contract_no IN (SELECT n.contract_no FROM lines n"
-                     "   WHERE n.ledger_id = $2 AND n.org_id = $1 AND n.contract_no IS NOT NULL))",
-                     2, pj) != 0)
-        return -1;
-
     const vouch_csv_import_stats_t *st = vouch_import_stats(in->reader);
     in->res->dropped = st->dropped;
     uint64_t fields = vouch_import_fields(in->reader);
@@ -476,7 +459,34 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
                           " format = $9, org_given = $10 WHERE ledger_id = $1",
                           10, pu);
     vouch_buf_free(&cols);
-    if (rc != 0 || s_voucher_rules(in, err) != 0)
+    if (rc != 0)
+        return -1;
+    /* a re-export of the unit's periods replaces the ledger that had them
+     * (sql/010_supersede.sql); the rules read the new one from now on */
+    r = vouch_db_exec(c, err, "SELECT vouch_supersede_mark($1)", 1, lid);
+    if (!r)
+        return -1;
+    in->res->supersedes = PQgetisnull(r, 0, 0) ? 0 : atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    /* RULES.md judges each line of a contract by the contract's total over all
+     * the unit's ledgers: installments in this file change the total that
+     * earlier ledgers' lines of the same contracts were judged by, so their
+     * batches are judged again (ON CONFLICT keeps the findings they had; a
+     * total only grows). They go out before this ledger's (lower ids first),
+     * and this ledger counts as analysed only once they are done. */
+    const char *pj[] = {in->org_id, in->ledger_id};
+    if (vouch_db_cmd(c, err,
+                     "UPDATE batches b SET state = 'pending', attempts = 0"
+                     " WHERE b.org_id = $1 AND b.ledger_id < $2 AND b.state = 'done'"
+                     " AND NOT EXISTS (SELECT 1 FROM ledgers g WHERE g.ledger_id = b.ledger_id"
+                     "  AND g.superseded_by IS NOT NULL)"
+                     " AND EXISTS (SELECT 1 FROM lines o WHERE o.org_id = b.org_id"
+                     "  AND o.ledger_id = b.ledger_id AND o.seq BETWEEN b.first_seq AND b.last_seq"
+                     "  AND o.contract_no IN (SELECT n.contract_no FROM lines n"
+                     "   WHERE n.ledger_id = $2 AND n.org_id = $1 AND n.contract_no IS NOT NULL))",
+                     2, pj) != 0)
+        return -1;
+    if (s_voucher_rules(in, err) != 0)
         return -1;
     if (vouch_db_cmd(c, err, "COMMIT", 0, NULL) != 0)
         return -1;

@@ -20,6 +20,7 @@ typedef enum {
 typedef struct {
     vouch_ingest_status_t status;
     long long ledger_id; /* the new ledger, or the earlier one for a duplicate */
+    long long supersedes; /* the ledger this one replaced (the same unit and periods), or 0 */
     long lines;
     long vouchers;
     long dropped; /* summary rows left out */

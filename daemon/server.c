@@ -142,6 +142,7 @@ static void s_storer_message(vouch_server_t *self, vouch_wire_msg_t *msg)
     snprintf(t->status, sizeof t->status, "%s", vouch_wire_get_str(h, "status") ?: "");
     snprintf(t->error, sizeof t->error, "%s", vouch_wire_get_str(h, "error") ?: "");
     t->ledger_id = vouch_wire_get_int(h, "ledger_id", &v) == 0 ? v : 0;
+    t->supersedes = vouch_wire_get_int(h, "supersedes", &v) == 0 ? v : 0;
     t->lines = vouch_wire_get_int(h, "lines", &v) == 0 ? (long)v : 0;
     t->vouchers = vouch_wire_get_int(h, "vouchers", &v) == 0 ? (long)v : 0;
     t->batches = vouch_wire_get_int(h, "batches", &v) == 0 ? (long)v : 0;

@@ -44,6 +44,7 @@ typedef struct {
     char name[256];
     char status[16]; /* queued, storing, accepted, duplicate, rejected */
     long long ledger_id;
+    long long supersedes; /* the ledger it replaced, or 0 */
     long lines, vouchers, batches, dropped;
     char error[1024];
 } vouch_ticket_t;

@@ -162,6 +162,9 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
         vouch_info("stored %s as ledger %lld: %ld lines, %ld vouchers, %ld batches, %ld "
                    "findings over its vouchers",
                    e->name, res.ledger_id, res.lines, res.vouchers, res.batches, res.findings);
+        if (res.supersedes > 0)
+            vouch_info("ledger %lld supersedes ledger %lld (the same unit and periods)",
+                       res.ledger_id, res.supersedes);
         vouch_spool_remove(e);
         break;
     case VOUCH_INGEST_DUPLICATE:
@@ -198,6 +201,8 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
                           "dropped", (json_int_t)res.dropped);
     if (res.status == VOUCH_INGEST_REJECTED)
         json_object_set_new(h, "error", json_string(message));
+    if (res.supersedes > 0)
+        json_object_set_new(h, "supersedes", json_integer(res.supersedes));
     if (res.rules_error[0])
         json_object_set_new(h, "rules_error", json_string(res.rules_error));
     vouch_wire_send(self->pipe, NULL, 0, h, NULL, 0, 0);
