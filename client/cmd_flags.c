@@ -20,19 +20,55 @@ static void s_usage(FILE *out)
                  "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
                  "                      [--assignee NAME]\n"
                  "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
-                 "                      [--limit N] [--offset N] [--wide]\n"
+                 "                      [--sort KEY[,KEY...]] [--limit N] [--offset N] [--wide]\n"
                  "                      [--format table|csv|json] [-o FILE]\n"
                  "\n"
                  "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
                  "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
+                 "--sort orders by date, amount, rule, severity (high first), org, id or status\n"
+                 "(open, confirmed, dismissed, suppressed, superseded), key after key; -KEY is\n"
+                 "descending: --sort -amount,date. Findings alike in every key follow by id.\n"
+                 "With --group-by, --sort is key (the default), findings or amount; -findings\n"
+                 "and -amount put the largest first.\n"
                  "Amounts are yuan; JSON gives them as strings (\"4000.00\"). The table cuts long\n"
                  "summaries and messages to fit; --wide prints them whole.\n");
 }
 
+/* A --sort key and the SQL it stands for: the only text an ORDER BY is made
+ * of. What the user types only chooses among these. */
+typedef struct {
+    const char *key, *sql;
+} s_sort_key_t;
+
+static const s_sort_key_t s_list_keys[] = {
+    {"date", "l.voucher_date"},
+    {"amount", "f.amount"},
+    {"rule", "f.rule"},
+    /* by weight, not alphabet: high first */
+    {"severity", "CASE f.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"},
+    {"org", "o.name"},
+    {"id", "f.finding_id"},
+    /* as a finding moves: open first */
+    {"status", "CASE f.status WHEN 'open' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'dismissed' THEN 3"
+               " WHEN 'suppressed' THEN 4 WHEN 'superseded' THEN 5 ELSE 6 END"},
+};
+#define S_LIST_KEYS (int)(sizeof s_list_keys / sizeof s_list_keys[0])
+
+/* --group-by's columns: 1 the key, 2 the count, 3 the amount */
+static const s_sort_key_t s_group_keys[] = {{"key", "1"}, {"findings", "2"}, {"amount", "3"}};
+#define S_GROUP_KEYS (int)(sizeof s_group_keys / sizeof s_group_keys[0])
+
+typedef struct {
+    const char *sql; /* one of the tables' */
+    bool desc;
+} s_order_t;
+
 typedef struct {
     const char *ledger, *org, *rule, *severity, *status, *group_by, *assignee;
     char from[16], to[16];
-    const char *limit, *offset;
+    const char *limit, *offset, *sort;
+    s_order_t order[S_LIST_KEYS];
+    int norder;
     int format;
     const char *output;
     bool wide;
@@ -66,6 +102,46 @@ static int s_date_arg(const char *v, char *out, const char *name)
     }
     vouch_date_format(d, out);
     return 0;
+}
+
+/* --sort KEY[,KEY...], "-KEY" descending, each key one of keys[0..nkeys) and
+ * named once, at most max of them: into o->order. -1 when it is not. */
+static int s_sort_parse(const char *arg, const s_sort_key_t *keys, int nkeys, int max, s_opts_t *o)
+{
+    o->norder = 0;
+    for (const char *p = arg;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        bool desc = len > 1 && *p == '-';
+        if (desc) {
+            p++;
+            len--;
+        }
+        int k = 0;
+        while (k < nkeys && !(strlen(keys[k].key) == len && strncmp(keys[k].key, p, len) == 0))
+            k++;
+        if (k == nkeys || o->norder == max)
+            return -1;
+        for (int i = 0; i < o->norder; i++)
+            if (o->order[i].sql == keys[k].sql)
+                return -1;
+        o->order[o->norder++] = (s_order_t){keys[k].sql, desc};
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
+
+/* ORDER BY the --sort keys, then last: a unique column, so that the order is
+ * total and --limit/--offset pages neither repeat nor skip a finding */
+static void s_order_by(vouch_query_t *q, const s_opts_t *o, const char *last)
+{
+    vouch_query_sql(q, " ORDER BY ");
+    for (int i = 0; i < o->norder; i++) {
+        vouch_query_sql(q, o->order[i].sql);
+        vouch_query_sql(q, o->order[i].desc ? " DESC, " : ", ");
+    }
+    vouch_query_sql(q, last);
 }
 
 static void s_filters(vouch_query_t *q, const s_opts_t *o)
@@ -115,7 +191,8 @@ static int s_grouped(PGconn *db, const s_opts_t *o, FILE *out)
     vouch_query_sql(&q, key);
     vouch_query_sql(&q, ", count(*), sum(f.amount)" S_FROM);
     s_filters(&q, o);
-    vouch_query_sql(&q, " GROUP BY 1 ORDER BY 1");
+    vouch_query_sql(&q, " GROUP BY 1");
+    s_order_by(&q, o, "1");
     PGresult *r = vouch_query_run(&q, db);
     vouch_query_free(&q);
     if (!r)
@@ -209,8 +286,10 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
                          " f.profile, f.policy_version, coalesce(l.econ_code, ''),"
                          " coalesce(l.payee, ''), f.seq, f.assignee" S_FROM);
     s_filters(&q, o);
-    vouch_query_sql(&q, " ORDER BY l.voucher_date, l.voucher_word, l.voucher_no, l.line_no,"
-                        " f.rule, f.finding_id");
+    s_order_by(&q, o,
+               o->norder ? "f.finding_id"
+                         : "l.voucher_date, l.voucher_word, l.voucher_no, l.line_no, f.rule,"
+                           " f.finding_id");
     if (o->limit) {
         vouch_query_sql(&q, " LIMIT ");
         vouch_query_sql(&q, o->limit); /* checked to be digits */
@@ -334,14 +413,23 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'L'},   {"org", required_argument, NULL, 'O'},
-        {"rule", required_argument, NULL, 'r'},     {"severity", required_argument, NULL, 's'},
-        {"status", required_argument, NULL, 'S'},   {"assignee", required_argument, NULL, 'A'},
-        {"from", required_argument, NULL, 'F'},     {"to", required_argument, NULL, 'T'},
-        {"group-by", required_argument, NULL, 'g'}, {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},   {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'k'},   {"wide", no_argument, NULL, 'w'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"ledger", required_argument, NULL, 'L'},
+        {"org", required_argument, NULL, 'O'},
+        {"rule", required_argument, NULL, 'r'},
+        {"severity", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},
+        {"assignee", required_argument, NULL, 'A'},
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"group-by", required_argument, NULL, 'g'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'k'},
+        {"wide", no_argument, NULL, 'w'},
+        {"sort", required_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     static const char *const severities[] = {"high", "medium", "low", NULL};
     static const char *const statuses[] = {"open",       "confirmed",  "dismissed",
@@ -426,6 +514,9 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
         case 'w':
             o.wide = true;
             break;
+        case 'x':
+            o.sort = optarg;
+            break;
         case 'h':
             s_usage(stdout);
             return VOUCH_EXIT_OK;
@@ -436,6 +527,16 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
     }
     if (optind < argc) {
         s_usage(stderr);
+        return VOUCH_EXIT_USAGE;
+    }
+    if (o.sort && o.group_by && s_sort_parse(o.sort, s_group_keys, S_GROUP_KEYS, 1, &o) != 0) {
+        vouch_ctl_fail("with --group-by, --sort is one of key, findings, amount"
+                       " (-findings, -amount: descending)");
+        return VOUCH_EXIT_USAGE;
+    }
+    if (o.sort && !o.group_by && s_sort_parse(o.sort, s_list_keys, S_LIST_KEYS, S_LIST_KEYS, &o)) {
+        vouch_ctl_fail("--sort takes keys among date, amount, rule, severity, org, id, status,"
+                       " separated by commas, each once, -KEY for descending");
         return VOUCH_EXIT_USAGE;
     }
     PGconn *db = vouch_ctl_db(ctl);
