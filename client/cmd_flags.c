@@ -18,6 +18,7 @@ static void s_usage(FILE *out)
     fprintf(out, "usage: vouchctl flags [--ledger ID] [--org NAME] [--rule RULE]\n"
                  "                      [--severity high|medium|low]\n"
                  "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
+                 "                      [--all]\n"
                  "                      [--assignee NAME]\n"
                  "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
                  "                      [--sort KEY[,KEY...]] [--limit N] [--offset N] [--wide]\n"
@@ -25,6 +26,9 @@ static void s_usage(FILE *out)
                  "\n"
                  "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
                  "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
+                 "Suppressed and superseded findings are left out of lists, sums and files\n"
+                 "unless --status names their status or --all is given; the table's last line\n"
+                 "says how many were left out.\n"
                  "--sort orders by date, amount, rule, severity (high first), org, id or status\n"
                  "(open, confirmed, dismissed, suppressed, superseded), key after key; -KEY is\n"
                  "descending: --sort -amount,date. Findings alike in every key follow by id.\n"
@@ -71,7 +75,7 @@ typedef struct {
     int norder;
     int format;
     const char *output;
-    bool wide;
+    bool wide, all;
 } s_opts_t;
 
 static bool s_one_of(const char *v, const char *const *set)
@@ -144,7 +148,13 @@ static void s_order_by(vouch_query_t *q, const s_opts_t *o, const char *last)
     vouch_query_sql(q, last);
 }
 
-static void s_filters(vouch_query_t *q, const s_opts_t *o)
+/* Statuses a listing leaves out unless --status names one or --all is given:
+ * findings set aside (suppressed) or replaced by a later one (superseded).
+ * S_HIDDEN_SQL is the same list, for the queries. */
+static const char *const s_hidden[] = {"suppressed", "superseded"};
+#define S_HIDDEN_SQL "('suppressed', 'superseded')"
+
+static void s_filters_but_status(vouch_query_t *q, const s_opts_t *o)
 {
     if (o->ledger)
         vouch_query_and(q, "f.ledger_id = $?::bigint", o->ledger);
@@ -154,8 +164,6 @@ static void s_filters(vouch_query_t *q, const s_opts_t *o)
         vouch_query_and(q, "f.rule = upper($?)", o->rule);
     if (o->severity)
         vouch_query_and(q, "f.severity = $?", o->severity);
-    if (o->status)
-        vouch_query_and(q, "f.status = $?", o->status);
     if (o->assignee)
         vouch_query_and(q, "f.assignee = btrim($?)", o->assignee);
     if (o->from[0])
@@ -164,10 +172,54 @@ static void s_filters(vouch_query_t *q, const s_opts_t *o)
         vouch_query_and(q, "l.voucher_date <= $?::date", o->to);
 }
 
+static void s_filters(vouch_query_t *q, const s_opts_t *o)
+{
+    s_filters_but_status(q, o);
+    if (o->status)
+        vouch_query_and(q, "f.status = $?", o->status);
+    else if (!o->all)
+        vouch_query_sql(q, " AND f.status NOT IN " S_HIDDEN_SQL);
+}
+
 #define S_FROM                                                                                     \
     " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"                 \
     " AND l.org_id = f.org_id AND l.fiscal_year = f.fiscal_year AND l.period = f.period"           \
     " JOIN orgs o ON o.org_id = f.org_id WHERE true"
+
+/* What the default status filter left out, for a table's last line:
+ * "(3 suppressed, 2 superseded not shown: --status suppressed|superseded,
+ * or --all)", or "" when it left out nothing. -1 when the query failed
+ * (PostgreSQL's message printed). */
+static int s_hidden_note(PGconn *db, const s_opts_t *o, char *note, size_t size)
+{
+    note[0] = '\0';
+    if (o->status || o->all)
+        return 0;
+    vouch_query_t q;
+    vouch_query_init(&q, "SELECT f.status, count(*)" S_FROM);
+    s_filters_but_status(&q, o);
+    vouch_query_sql(&q, " AND f.status IN " S_HIDDEN_SQL " GROUP BY 1");
+    PGresult *r = vouch_query_run(&q, db);
+    vouch_query_free(&q);
+    if (!r)
+        return -1;
+    vouch_buf_t counts, names;
+    vouch_buf_init(&counts);
+    vouch_buf_init(&names);
+    for (size_t h = 0; h < sizeof s_hidden / sizeof s_hidden[0]; h++)
+        for (int i = 0; i < PQntuples(r); i++)
+            if (strcmp(PQgetvalue(r, i, 0), s_hidden[h]) == 0) {
+                vouch_buf_printf(&counts, "%s%s %s", counts.len ? ", " : "", PQgetvalue(r, i, 1),
+                                 s_hidden[h]);
+                vouch_buf_printf(&names, "%s%s", names.len ? "|" : "", s_hidden[h]);
+            }
+    PQclear(r);
+    if (counts.len)
+        snprintf(note, size, "(%s not shown: --status %s, or --all)", counts.data, names.data);
+    vouch_buf_free(&counts);
+    vouch_buf_free(&names);
+    return 0;
+}
 
 static FILE *s_open_output(const s_opts_t *o)
 {
@@ -181,7 +233,8 @@ static FILE *s_open_output(const s_opts_t *o)
     return f;
 }
 
-static int s_grouped(PGconn *db, const s_opts_t *o, FILE *out)
+/* note: s_hidden_note's, for the table */
+static int s_grouped(PGconn *db, const s_opts_t *o, const char *note, FILE *out)
 {
     const char *key = strcmp(o->group_by, "rule") == 0  ? "f.rule"
                       : strcmp(o->group_by, "org") == 0 ? "o.name"
@@ -234,6 +287,8 @@ static int s_grouped(PGconn *db, const s_opts_t *o, FILE *out)
         }
         vouch_table_print(t, out);
         vouch_table_destroy(&t);
+        if (*note)
+            fprintf(out, "%s\n", note);
     }
     PQclear(r);
     return VOUCH_EXIT_OK;
@@ -276,7 +331,8 @@ static int s_key_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
+/* note: s_hidden_note's, for the table */
+static int s_list(PGconn *db, const s_opts_t *o, const char *note, FILE *out)
 {
     vouch_query_t q;
     vouch_query_init(&q, "SELECT f.finding_id, f.ledger_id, o.name,"
@@ -401,9 +457,9 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
                 lines++;
                 total += keys[i].fen;
             }
-        fprintf(out, "%d finding%s on %d voucher line%s, %s yuan on those lines\n", n,
+        fprintf(out, "%d finding%s on %d voucher line%s, %s yuan on those lines%s%s\n", n,
                 n == 1 ? "" : "s", lines, lines == 1 ? "" : "s",
-                vouch_money_format_grouped(total, amount));
+                vouch_money_format_grouped(total, amount), *note ? " " : "", note);
     }
     free(keys);
     PQclear(r);
@@ -413,23 +469,15 @@ static int s_list(PGconn *db, const s_opts_t *o, FILE *out)
 int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ledger", required_argument, NULL, 'L'},
-        {"org", required_argument, NULL, 'O'},
-        {"rule", required_argument, NULL, 'r'},
-        {"severity", required_argument, NULL, 's'},
-        {"status", required_argument, NULL, 'S'},
-        {"assignee", required_argument, NULL, 'A'},
-        {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},
-        {"group-by", required_argument, NULL, 'g'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'k'},
-        {"wide", no_argument, NULL, 'w'},
-        {"sort", required_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"ledger", required_argument, NULL, 'L'},   {"org", required_argument, NULL, 'O'},
+        {"rule", required_argument, NULL, 'r'},     {"severity", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},   {"assignee", required_argument, NULL, 'A'},
+        {"from", required_argument, NULL, 'F'},     {"to", required_argument, NULL, 'T'},
+        {"group-by", required_argument, NULL, 'g'}, {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},   {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'k'},   {"wide", no_argument, NULL, 'w'},
+        {"sort", required_argument, NULL, 'x'},     {"all", no_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     static const char *const severities[] = {"high", "medium", "low", NULL};
     static const char *const statuses[] = {"open",       "confirmed",  "dismissed",
@@ -517,6 +565,9 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
         case 'x':
             o.sort = optarg;
             break;
+        case 'a':
+            o.all = true;
+            break;
         case 'h':
             s_usage(stdout);
             return VOUCH_EXIT_OK;
@@ -542,10 +593,13 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
     PGconn *db = vouch_ctl_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
+    char note[256] = "";
+    if (o.format == VOUCH_FMT_TABLE && s_hidden_note(db, &o, note, sizeof note) != 0)
+        return VOUCH_EXIT_UNAVAILABLE;
     FILE *out = s_open_output(&o);
     if (!out)
         return VOUCH_EXIT_REFUSED;
-    int rc = o.group_by ? s_grouped(db, &o, out) : s_list(db, &o, out);
+    int rc = o.group_by ? s_grouped(db, &o, note, out) : s_list(db, &o, note, out);
     if (out != stdout)
         fclose(out);
     return rc;
