@@ -1,6 +1,7 @@
 /* workbook.c: .xlsx tables with libxlsxwriter, in its constant-memory mode:
  * each row goes to a temporary file as soon as the next begins, so a large
- * export costs no more memory than its widest row. */
+ * export holds no second copy of its rows in memory (rows are written in
+ * order, sheet by sheet; strings inline, not shared). */
 #include "workbook.h"
 
 #include <stdio.h>
