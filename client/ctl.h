@@ -57,7 +57,8 @@ int vouch_ctl_year_arg(const char *arg, int *year);
 /* Print "vouchctl: ..." on stderr. */
 void vouch_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-typedef enum { VOUCH_FMT_TABLE, VOUCH_FMT_CSV, VOUCH_FMT_JSON } vouch_ctl_format_t;
+/* VOUCH_FMT_XLSX is flags' alone: vouch_ctl_format_parse never returns it */
+typedef enum { VOUCH_FMT_TABLE, VOUCH_FMT_CSV, VOUCH_FMT_JSON, VOUCH_FMT_XLSX } vouch_ctl_format_t;
 /* -1 if the name is none of table, csv, json */
 int vouch_ctl_format_parse(const char *name);
 /* --format for commands that print table or json: into *format, or -1 after

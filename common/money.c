@@ -210,3 +210,10 @@ int vouch_money_from_double(double yuan, int64_t *fen)
     *fen = yuan < 0 ? -v : v;
     return 0;
 }
+
+double vouch_money_to_double(int64_t fen)
+{
+    /* fen is exact in a double, and one correctly rounded division gives the
+     * double nearest fen / 100: the same as strtod of the decimal text */
+    return (double)fen / 100.0;
+}

@@ -26,4 +26,9 @@ char *vouch_money_format_grouped(int64_t fen, char *out);
  * VOUCHER-FORMAT.md requires for bare JSON numbers. -1 if out of range or not finite. */
 int vouch_money_from_double(double yuan, int64_t *fen);
 
+/* fen as yuan in a double, for the one place that needs one: a number cell of
+ * a workbook we write. The double nearest the yuan, the one a spreadsheet
+ * reads from the text "4000.00"; exact to the fen up to 2^53 fen. */
+double vouch_money_to_double(int64_t fen);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -184,6 +185,32 @@ static void test_from_double(void **state)
     assert_int_equal(vouch_money_from_double(0.0 / 0.0, &fen), -1);
 }
 
+static void test_to_double(void **state)
+{
+    (void)state;
+    /* the same double a spreadsheet (or strtod) reads from the printed yuan */
+    const int64_t values[] = {0,
+                              1,
+                              29,
+                              -29,
+                              101,
+                              268,
+                              400000,
+                              83500000,
+                              333310,
+                              12345678901235LL,
+                              -90000000000000LL,
+                              900719925474099LL};
+    char out[VOUCH_MONEY_BUFSZ];
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        vouch_money_format(values[i], out);
+        assert_true(vouch_money_to_double(values[i]) == strtod(out, NULL));
+        int64_t back = 0;
+        assert_int_equal(vouch_money_from_double(vouch_money_to_double(values[i]), &back), 0);
+        assert_int_equal(back, values[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,7 +218,7 @@ int main(void)
         cmocka_unit_test(test_parse_negative),  cmocka_unit_test(test_parse_blank_is_zero),
         cmocka_unit_test(test_parse_refusals),  cmocka_unit_test(test_parse_length_bounded),
         cmocka_unit_test(test_format),          cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_from_double),
+        cmocka_unit_test(test_from_double),     cmocka_unit_test(test_to_double),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
