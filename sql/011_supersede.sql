@@ -16,7 +16,8 @@
 --     content) and the rule finds it again: the finding moves to the new
 --     line, keeping its id, status, assignee and history;
 --   - its line changed (the same voucher and line number, other content) and
---     the rule finds it again: it moves and reopens;
+--     the rule finds it again: it moves and reopens, to be looked at again,
+--     even where a suppression (010) would cover it;
 --   - its line is gone, or the rule no longer finds it: it closes as
 --     superseded.
 -- Each change is a row of its history. The new ledger's own copy of a
@@ -82,7 +83,6 @@ DECLARE
     x record;
     nf findings%ROWTYPE;
     to_status text;
-    reopened bigint[] := '{}';
     n bigint := 0;
 BEGIN
     SELECT supersedes INTO v_old FROM ledgers
@@ -170,12 +170,7 @@ BEGIN
                          ELSE format('carried to ledger %s, a re-export of ledger %s: the line is unchanged',
                                      p_new, v_old) END);
         END IF;
-        IF to_status = 'open' THEN
-            reopened := reopened || x.finding_id;
-        END IF;
     END LOOP;
-    -- a reopened finding that a suppression covers is suppressed again
-    PERFORM vouch_suppress_open(reopened);
     UPDATE ledgers SET reconciled_at = now() WHERE ledger_id = p_new;
     RETURN n;
 END $$;
