@@ -46,6 +46,19 @@ static json_t *s_row_json(PGresult *r, int row)
     return o;
 }
 
+/* The rows of r (finding_id first) for one finding, without that column. */
+static json_t *s_rows_of(PGresult *r, const char *finding_id)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < PQntuples(r); k++)
+        if (strcmp(PQgetvalue(r, k, 0), finding_id) == 0) {
+            json_t *e = s_row_json(r, k);
+            json_object_del(e, "finding_id");
+            json_array_append_new(a, e);
+        }
+    return a;
+}
+
 /* The first non-blank value of a column over the rows ("" when none). */
 static const char *s_first_value(PGresult *r, const char *column)
 {
@@ -91,7 +104,7 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
     PGresult *f = l ? s_run(db,
                             "SELECT f.finding_id, l.line_no, f.rule, f.severity, f.amount,"
                             " f.status, f.message, f.message_en, f.evidence::text AS evidence,"
-                            " f.rule_version, f.profile, f.policy_version"
+                            " f.rule_version, f.profile, f.policy_version, f.assignee"
                             " FROM findings f JOIN lines l ON l.ledger_id = f.ledger_id"
                             " AND l.seq = f.seq WHERE l.ledger_id = $1 AND l.fiscal_year = $2"
                             " AND l.period = $3 AND l.voucher_word = $4 AND l.voucher_no = $5"
@@ -109,10 +122,22 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                              " ORDER BY r.review_id",
                              5, p)
                      : NULL;
-    if (!l || !f || !hs) {
+    /* and who was to look at them, oldest first */
+    PGresult *as = hs ? s_run(db,
+                              "SELECT a.finding_id, to_char(a.at, 'YYYY-MM-DD HH24:MI:SS') AS at,"
+                              " a.who, a.from_name AS \"from\", a.to_name AS \"to\""
+                              " FROM assignments a JOIN findings f USING (finding_id)"
+                              " JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"
+                              " WHERE l.ledger_id = $1 AND l.fiscal_year = $2 AND l.period = $3"
+                              " AND l.voucher_word = $4 AND l.voucher_no = $5"
+                              " ORDER BY a.assignment_id",
+                              5, p)
+                      : NULL;
+    if (!l || !f || !hs || !as) {
         PQclear(v);
         PQclear(l);
         PQclear(f);
+        PQclear(hs);
         return VOUCH_EXIT_UNAVAILABLE;
     }
     char voucher[96], a1[VOUCH_MONEY_BUFSZ], a2[VOUCH_MONEY_BUFSZ];
@@ -125,14 +150,9 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         for (int i = 0; i < PQntuples(l); i++)
             json_array_append_new(lines, s_row_json(l, i));
         for (int i = 0; i < PQntuples(f); i++) {
-            json_t *fo = s_row_json(f, i), *hist = json_array();
-            for (int k = 0; k < PQntuples(hs); k++)
-                if (strcmp(PQgetvalue(hs, k, 0), PQgetvalue(f, i, 0)) == 0) {
-                    json_t *e = s_row_json(hs, k);
-                    json_object_del(e, "finding_id");
-                    json_array_append_new(hist, e);
-                }
-            json_object_set_new(fo, "history", hist);
+            json_t *fo = s_row_json(f, i);
+            json_object_set_new(fo, "history", s_rows_of(hs, PQgetvalue(f, i, 0)));
+            json_object_set_new(fo, "assignments", s_rows_of(as, PQgetvalue(f, i, 0)));
             json_array_append_new(findings, fo);
         }
         json_object_set_new(o, "lines", lines);
@@ -212,10 +232,13 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
         json_decref(docs);
         printf("\n%d finding%s\n", PQntuples(f), PQntuples(f) == 1 ? "" : "s");
         for (int i = 0; i < PQntuples(f); i++) {
-            printf("\n#%s  line %s  %s (%s, v%s, %s)  %s yuan  [%s]\n", PQgetvalue(f, i, 0),
+            printf("\n#%s  line %s  %s (%s, v%s, %s)  %s yuan  [%s]", PQgetvalue(f, i, 0),
                    PQgetvalue(f, i, 1), PQgetvalue(f, i, 2), PQgetvalue(f, i, 3),
                    PQgetvalue(f, i, 9), PQgetvalue(f, i, 10),
                    vouch_money_format_grouped(atoll(PQgetvalue(f, i, 4)), a1), PQgetvalue(f, i, 5));
+            if (!PQgetisnull(f, i, 12))
+                printf("  assigned to %s", PQgetvalue(f, i, 12));
+            putchar('\n');
             printf("  %s\n  %s\n", PQgetvalue(f, i, 6), PQgetvalue(f, i, 7));
             json_t *ev = json_loads(PQgetvalue(f, i, 8), 0, NULL);
             if (ev) {
@@ -243,12 +266,20 @@ static int s_voucher(PGconn *db, const char *ledger, const char *year, const cha
                 }
             if (!shown)
                 printf("  history: none yet\n");
+            shown = 0;
+            for (int k = 0; k < PQntuples(as); k++)
+                if (strcmp(PQgetvalue(as, k, 0), PQgetvalue(f, i, 0)) == 0)
+                    printf("  %s %s  %s  %s -> %s\n", shown++ ? "        " : "assigned",
+                           PQgetvalue(as, k, 1), PQgetvalue(as, k, 2),
+                           PQgetisnull(as, k, 3) ? "(nobody)" : PQgetvalue(as, k, 3),
+                           PQgetvalue(as, k, 4));
         }
     }
     PQclear(v);
     PQclear(l);
     PQclear(f);
     PQclear(hs);
+    PQclear(as);
     return VOUCH_EXIT_OK;
 }
 

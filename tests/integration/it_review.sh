@@ -81,6 +81,10 @@ expect_eq "flags --assignee lists them" "$(printf '%s\n' "$venue" "$still" | sor
 expect_eq "flags JSON carries the assignee" 张审计 "$(flags | jq -r ".[] | select(.finding_id == $venue) | .assignee")"
 expect_eq "reassign" "finding $venue: 张审计 -> 李复核" "$(ctl assign "$venue" --to 李复核)"
 expect_eq "one left to 张审计" "$still" "$(ctl flags --assignee 张审计 --format json | jq -r '.[].finding_id')"
+expect_eq "show's JSON lists the assignments" "(nobody)>张审计 张审计>李复核" \
+    "$(ctl show --format json "$venue" | jq -r "[.findings[] | select(.finding_id == \"$venue\") | .assignments[] | \"\\(.from // \"(nobody)\")>\\(.to)\"] | join(\" \")")"
+ctl show "$venue" | grep -qE "\[confirmed\]  assigned to 李复核" || fail "show's table names the assignee: $(ctl show "$venue" | grep "#$venue")"
+ctl show "$venue" | grep -qE "assigned [0-9-]+ [0-9:]+  $who  \(nobody\) -> 张审计" || fail "show's table lists the assignments"
 expect_eq "assignments kept" "张审计 李复核" "$(sql "SELECT string_agg(to_name, ' ' ORDER BY assignment_id) FROM assignments WHERE finding_id = $venue")"
 rc=0
 ctl assign "$venue" --to "  " >/dev/null 2>&1 || rc=$?
