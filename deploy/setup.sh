@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(build-essential cmake pkg-config libzmq3-dev libpq-dev libcsv-dev libjansson-dev
           libcmocka-dev libutf8proc-dev libssl-dev libzip-dev libexpat1-dev libfreexl-dev libsystemd-dev
-          libxlsxwriter-dev postgresql postgresql-contrib acl
+          libxlsxwriter-dev libcurl4-openssl-dev postgresql postgresql-contrib acl
           # the tests: workbook fixtures written and vouchctl's workbooks read back, JSON
           libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl python3-openpyxl jq)
 . "$top/deploy/packages.sh"
