@@ -54,6 +54,14 @@ static const s_setting_t s_settings[] = {
     S(max_lines, S_LONG, "0", true, "most lines in one file (0: no limit)"),
     S(max_line_bytes, S_LONG, "1048576", true, "longest line (record) of a file, in bytes"),
     S(max_field_bytes, S_LONG, "65536", true, "longest field (cell) of a file, in bytes"),
+    S(digest_poll, S_INT, "30", true,
+      "seconds between looks for digests due and deliveries to retry"),
+    S(digest_retry_min, S_INT, "30", true, "seconds before a failed delivery is first tried again"),
+    S(digest_retry_max, S_INT, "3600", true, "the longest wait between delivery attempts, seconds"),
+    S(mail_from, S_STR, "vouch@localhost", true, "From: of digests sent by mail"),
+    S(smtp_url, S_STR, "smtp://127.0.0.1:25", true, "the mail server digests go through"),
+    S(smtp_user, S_STR, "", true, "its user name; empty: none"),
+    S(smtp_password, S_STR, "", true, "its password (keep vouch.conf 0600); never logged"),
 };
 #define S_NSETTINGS (sizeof s_settings / sizeof s_settings[0])
 

@@ -39,6 +39,13 @@ typedef struct {
     long max_lines;       /* 0 = no limit */
     long max_line_bytes;  /* a longer record refuses the file */
     long max_field_bytes; /* a longer cell refuses the file */
+    int digest_poll;      /* seconds between looks for digests due and deliveries to retry */
+    int digest_retry_min; /* seconds before a failed delivery is tried again, doubling */
+    int digest_retry_max; /* ...up to this */
+    char *mail_from;      /* digests by mail */
+    char *smtp_url;
+    char *smtp_user;
+    char *smtp_password; /* never logged */
     vouch_config_org_profile_t *org_profiles; /* profile.<org> lines, in file order */
     size_t norg_profiles;
 } vouch_config_t;

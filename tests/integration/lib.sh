@@ -8,8 +8,13 @@ fixtures=$VOUCH_SOURCE/tests/fixtures
 state=$(mktemp -d /tmp/vouch-it.XXXXXX)
 export VOUCH_HOME=$state
 
+# on_exit CMD: run CMD (a helper the test started) before the stack goes down
+exit_hooks=()
+on_exit() { exit_hooks+=("$1"); }
+
 cleanup() {
     local rc=$?
+    for h in "${exit_hooks[@]}"; do eval "$h" >/dev/null 2>&1 || true; done
     if [ $rc -ne 0 ]; then
         echo "--- logs of the failed test ($state/log) ---" >&2
         tail -n 30 "$state"/log/*.log >&2 2>/dev/null || true
