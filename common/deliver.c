@@ -140,6 +140,24 @@ static void s_url_free(s_url_t *u)
     memset(u, 0, sizeof *u);
 }
 
+/* The start of url that an error may show: up to any query or fragment, and
+ * only the scheme when there is a user (and maybe a password) before an '@'. */
+static void s_url_head(const char *url, char *out, size_t size)
+{
+    if (!url) {
+        snprintf(out, size, "(none)");
+        return;
+    }
+    size_t n = strcspn(url, "?#");
+    const char *at = memchr(url, '@', n);
+    const char *sep = strstr(url, "://");
+    if (at)
+        n = sep && sep < at ? (size_t)(sep - url) + 3 : 0;
+    if (n > 200)
+        n = 200;
+    snprintf(out, size, "%.*s%s", (int)n, url, url[n] ? "..." : "");
+}
+
 /* url's parts, when its scheme is one of the comma-separated schemes (any
  * when NULL) and it has a host; what for errors ("webhook"). shown leaves out
  * user, password, query and fragment, which is where a robot's key
@@ -152,22 +170,20 @@ static int s_url_parse(const char *url, const char *schemes, const char *what, s
     if (!h)
         abort();
     int rc = -1;
-    /* up to any user or query: no key or password in an error */
-    int upto = url ? (int)strcspn(url, "?#@") : 0;
+    char head[208];
+    s_url_head(url, head, sizeof head);
     if (!url || curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
         curl_url_get(h, CURLUPART_SCHEME, &u->scheme, 0) != CURLUE_OK) {
-        vouch_error_set(err, "%s %.*s%s is not a URL", what, upto > 200 ? 200 : upto,
-                        url ? url : "(none)", url && url[upto] ? "..." : "");
+        vouch_error_set(err, "%s %s is not a URL", what, head);
         goto free_parts;
     }
     if (schemes && !s_listed(schemes, u->scheme)) {
-        vouch_error_set(err, "%s %.*s%s: the scheme %.20s is not allowed (only %s)", what,
-                        upto > 200 ? 200 : upto, url, url[upto] ? "..." : "", u->scheme, schemes);
+        vouch_error_set(err, "%s %s: the scheme %.20s is not allowed (only %s)", what, head,
+                        u->scheme, schemes);
         goto free_parts;
     }
     if (curl_url_get(h, CURLUPART_HOST, &u->host, 0) != CURLUE_OK || !u->host[0]) {
-        vouch_error_set(err, "%s %.*s%s names no host", what, upto > 200 ? 200 : upto, url,
-                        url[upto] ? "..." : "");
+        vouch_error_set(err, "%s %s names no host", what, head);
         goto free_parts;
     }
     if (curl_url_get(h, CURLUPART_PORT, &u->port, 0) != CURLUE_OK)
