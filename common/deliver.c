@@ -81,14 +81,15 @@ static int s_check_text(const char *what, const char *s, vouch_error_t *err)
     return 0;
 }
 
-/* A bare address, as SMTP's envelope and the From/To headers take it. */
+/* A bare ASCII address, as SMTP's envelope and the From/To headers take it
+ * (no SMTPUTF8: a Chinese local part is refused, not garbled). */
 static int s_check_address(const char *what, const char *a, vouch_error_t *err)
 {
     size_t len = a ? strlen(a) : 0;
     const char *at = len ? strchr(a, '@') : NULL;
     bool ok = at && at > a && at[1] && len <= 254;
     for (size_t i = 0; ok && i < len; i++)
-        ok = (unsigned char)a[i] > ' ' && a[i] != 0x7f && !strchr("<>,;\"()[]\\", a[i]);
+        ok = a[i] > ' ' && a[i] < 0x7f && !strchr("<>,;\"()[]\\", a[i]);
     if (!ok) {
         vouch_error_set(err, "%s %.260s is not a mail address", what, a ? a : "(none)");
         return -1;
@@ -106,7 +107,7 @@ static void s_snippet(const char *data, size_t len, char *out, size_t size)
         if ((unsigned char)*p < ' ' || *p == 0x7f)
             *p = ' ';
     char *clean = vouch_text_sanitize(cut);
-    snprintf(out, size, "%s", clean);
+    vouch_text_copy(out, size, clean, strlen(clean));
     free(clean);
 }
 

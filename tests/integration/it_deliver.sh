@@ -5,6 +5,8 @@
 # that answers 200 with an errcode. No vouch stack: only the sinks beside this file.
 source "$(dirname "$0")/lib.sh"
 
+# the sinks are on 127.0.0.1: no proxy from the environment between
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 py=/usr/bin/python3 # Debian's, with nothing but the standard library needed
 here=$VOUCH_SOURCE/tests/integration
 sink_pids=()

@@ -439,6 +439,8 @@ static void test_mime_refuses_injection(void **state)
     assert_non_null(strstr(err.text, "not a mail address"));
     d.target = "no-at-sign";
     assert_null(vouch_deliver_mime(&d, 0, &err));
+    d.target = "张三@czj.example.cn"; /* would need SMTPUTF8 */
+    assert_null(vouch_deliver_mime(&d, 0, &err));
     d.target = "a@example.cn";
     d.html = NULL;
     vouch_error_clear(&err);
