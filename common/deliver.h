@@ -31,12 +31,12 @@ typedef struct {
     const char *mail_from;
     const char *smtp_url;                  /* smtp://127.0.0.1:2525 or smtps://host:465 */
     const char *smtp_user, *smtp_password; /* may be NULL; never put in an error */
-    long timeout_s;                        /* per attempt; 0 means 30 */
+    long timeout_s;                        /* per attempt; 0 (or less) means 30 */
 } vouch_delivery_t;
 
 /* One attempt. 0 on success; -1 with err->text saying what failed (the HTTP
  * status and the first 200 bytes of the reply, curl's error, the SMTP
- * server's last reply). Errors name a URL by scheme, host, port and path
+ * server's refusal). Errors name a URL by scheme, host, port and path
  * only: never its query, user or password.
  *
  * DIR writes DIGEST_ID.md, .html and .json into the folder (which must
