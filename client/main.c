@@ -36,6 +36,10 @@ static void s_usage(FILE *out)
             "                          --scope line|payee|unit suppresses its like\n"
             "  suppression list | lift ID --note TEXT\n"
             "                          the suppressions, and lifting one\n"
+            "  subscription add NAME --org UNIT... (--dir P | --webhook URL | --mail A) | list\n"
+            "               | remove NAME   supervisors' digests: who gets what, how often\n"
+            "  digest preview | send | list [--subscription NAME]\n"
+            "                          a digest seen now, sent now, or those made\n"
             "  assign FINDING_ID... --to NAME   who is to look at these findings\n"
             "  user add NAME --person 姓名 | list | remove NAME\n"
             "                          vouch's users: database roles linked to a person\n"
@@ -86,6 +90,8 @@ int main(int argc, char **argv)
         {"assign", vouch_cmd_assign},
         {"user", vouch_cmd_user},
         {"suppression", vouch_cmd_suppression},
+        {"subscription", vouch_cmd_subscription},
+        {"digest", vouch_cmd_digest},
         // clang-format on
     };
     const char *name = argv[i];

@@ -370,6 +370,11 @@ vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err)
         vouch_error_set(err, "cannot start the storing thread");
         goto fail;
     }
+    self->digests = vouch_digests_new(cfg);
+    if (!self->digests) {
+        vouch_error_set(err, "cannot start the digest thread");
+        goto fail;
+    }
     return self;
 fail:
     vouch_server_destroy(&self);
@@ -381,6 +386,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
     if (!self_p || !*self_p)
         return;
     vouch_server_t *self = *self_p;
+    vouch_digests_destroy(&self->digests);
     if (self->storer) {
         s_stop_storer(self);
         vouch_storer_destroy(&self->storer);

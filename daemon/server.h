@@ -14,6 +14,7 @@
 #include "error.h"
 #include "policy_set.h"
 #include "sha256.h"
+#include "digests.h"
 #include "storer.h"
 #include "wire.h"
 
@@ -63,6 +64,7 @@ typedef struct {
     void *results; /* PULL */
     void *storer_pipe;
     vouch_storer_t *storer;
+    vouch_digests_t *digests; /* the digest thread */
     time_t started;
 
     PGconn *conn;
