@@ -35,6 +35,10 @@ static void s_usage(FILE *out)
             "tried again until it is delivered, with the same digest id.\n");
 }
 
+/* A target as shown: a webhook's query (企业微信's key=, 钉钉's
+ * access_token=) is its password, and is not printed. */
+#define S_SHOWN(col) "regexp_replace(" col ", '\\?.*$', '?…')"
+
 typedef struct {
     const char *orgs[64];
     int norgs;
@@ -114,7 +118,8 @@ static int s_add(vouch_ctl_t *ctl, const char *name, s_add_t *a)
         "  FROM json_array_elements_text($2::json) x), $3, $4::interval, $5::time, $6, $7, $8, $9,"
         " vouch_subscription_first_due($5::time)"
         " RETURNING 'subscription ' || name || ': ' || array_to_string(orgs, ', ') || ' -> ' ||"
-        " channel || ' ' || target || ', first due ' || to_char(next_due, 'YYYY-MM-DD HH24:MI')",
+        " channel || ' ' || " S_SHOWN("target") " || ', first due ' ||"
+        " to_char(next_due, 'YYYY-MM-DD HH24:MI')",
         9, p, &rc);
     free(orgs_json);
     vouch_buf_free(&orgs);
@@ -134,7 +139,7 @@ static int s_list(vouch_ctl_t *ctl, int format)
         "SELECT s.name, array_to_json(s.orgs)::text, s.min_severity,"
         " CASE WHEN s.every = '1 day' THEN 'daily' WHEN s.every = '7 days' THEN 'weekly'"
         "  ELSE (extract(epoch FROM s.every) / 3600)::int || ' hours' END,"
-        " s.channel, s.target, coalesce(s.webhook_format, ''), s.when_empty,"
+        " s.channel, " S_SHOWN("s.target") ", coalesce(s.webhook_format, ''), s.when_empty,"
         " to_char(s.next_due, 'YYYY-MM-DD HH24:MI'),"
         " (SELECT count(*) FROM digests d WHERE d.subscription_id = s.subscription_id),"
         " (SELECT count(*) FROM digests d WHERE d.subscription_id = s.subscription_id"
