@@ -293,7 +293,10 @@ void vouch_config_print(const vouch_config_t *self, void *file)
     for (size_t i = 0; i < S_NSETTINGS; i++) {
         const s_setting_t *s = &s_settings[i];
         const char *field = (const char *)self + s->offset;
-        if (s->type == S_STR)
+        /* a password is said to be set, never printed */
+        if (s->type == S_STR && strstr(s->name, "password"))
+            fprintf(f, "%s = %s\n", s->name, **(char *const *)field ? "(set)" : "");
+        else if (s->type == S_STR)
             fprintf(f, "%s = %s\n", s->name, *(char *const *)field);
         else if (s->type == S_INT)
             fprintf(f, "%s = %d\n", s->name, *(const int *)field);

@@ -220,23 +220,27 @@ int vouch_digest_make(PGconn *db, const vouch_policy_set_t *policies, int subscr
     *digest_id = 0;
     char sid[16];
     snprintf(sid, sizeof sid, "%d", subscription_id);
-    const char *ps[] = {sid};
+    /* a scheduled digest only while due: another vouchd may have made it */
+    const char *ps[] = {sid, mode == VOUCH_DIGEST_SCHEDULED ? "t" : "f"};
     if (s_cmd(db, err, "BEGIN", 0, NULL) != 0)
         return -1;
     /* the subscription, locked: one digest at a time per subscription */
-    PGresult *s = s_exec(
-        db, err,
-        "SELECT s.name, s.orgs::text, s.min_severity, s.when_empty, s.review_mark,"
-        " to_char((SELECT max(d.made_at) FROM digests d WHERE d.subscription_id ="
-        " s.subscription_id), 'YYYY-MM-DD HH24:MI'), to_char(now(), 'YYYY-MM-DD HH24:MI'),"
-        " (SELECT coalesce(max(review_id), 0) FROM reviews), array_to_json(s.orgs)::text"
-        " FROM subscriptions s WHERE s.subscription_id = $1 AND s.removed_at IS NULL FOR UPDATE",
-        1, ps);
+    PGresult *s =
+        s_exec(db, err,
+               "SELECT s.name, s.orgs::text, s.min_severity, s.when_empty, s.review_mark,"
+               " to_char((SELECT max(d.made_at) FROM digests d WHERE d.subscription_id ="
+               " s.subscription_id), 'YYYY-MM-DD HH24:MI'), to_char(now(), 'YYYY-MM-DD HH24:MI'),"
+               " (SELECT coalesce(max(review_id), 0) FROM reviews), array_to_json(s.orgs)::text"
+               " FROM subscriptions s WHERE s.subscription_id = $1 AND s.removed_at IS NULL"
+               " AND (NOT $2::bool OR s.next_due <= now()) FOR UPDATE",
+               2, ps);
     if (!s)
         goto failed;
     if (PQntuples(s) != 1) {
-        vouch_error_set(err, "no subscription %d", subscription_id);
         PQclear(s);
+        if (mode == VOUCH_DIGEST_SCHEDULED) /* made meanwhile, or removed */
+            return s_cmd(db, err, "COMMIT", 0, NULL);
+        vouch_error_set(err, "no subscription %d", subscription_id);
         goto failed;
     }
     /* the new findings: in its units, at its severity or above, of ledgers

@@ -137,6 +137,22 @@ static void test_org_profiles(void **state)
     free(text);
     vouch_config_destroy(&c);
 
+    /* the SMTP password is read, and --print-config says only that it is set */
+    s_write("smtp_user = digests\nsmtp_password = s3cret-pw\ndigest_poll = 1\n");
+    vouch_error_clear(&err);
+    c = vouch_config_new(s_dir, &err);
+    if (!c)
+        fail_msg("%s", err.text);
+    assert_string_equal(c->smtp_password, "s3cret-pw");
+    assert_int_equal(c->digest_poll, 1);
+    f = open_memstream(&text, &len);
+    vouch_config_print(c, f);
+    fclose(f);
+    assert_non_null(strstr(text, "smtp_password = (set)\n"));
+    assert_null(strstr(text, "s3cret"));
+    free(text);
+    vouch_config_destroy(&c);
+
     s_write("profile.A = x\nprofile. A = y\n");
     vouch_error_clear(&err);
     assert_null(vouch_config_new(s_dir, &err));
