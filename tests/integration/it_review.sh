@@ -25,7 +25,7 @@ expect_eq "findings start open" "open open" "$(status_of "$venue") $(status_of "
 
 # a review is signed by a person: a database user linked to none may not
 refused "a user linked to no person" "database user $who is linked to no person" "$venue" --confirm --note x
-expect_eq "user add" "user $who added: 审计甲 (connect with VOUCH_USER=$who)" "$(ctl user add "$who" --person 审计甲)"
+expect_eq "user add" "user $who added: auditor 审计甲, every unit (connect with VOUCH_USER=$who)" "$(ctl user add "$who" --person 审计甲)"
 rc=0
 ctl user add "$who" --person 别人 >/dev/null 2>"$state/err" || rc=$?
 expect_eq "a user is added once" 1 $rc
@@ -94,8 +94,8 @@ ok "the assignment history is append-only"
 
 # users are database roles linked to a person; the history names the role
 # that logged in, and no one reviews what their person prepared (制单人)
-ctl user add li --person 李会计 >/dev/null
-ctl user add zhao --person 赵审计 >/dev/null
+ctl user add li --person 李会计 --org 永州市人力资源和社会保障局 >/dev/null
+ctl user add zhao --person 赵审计 --org 永州市人力资源和社会保障局 >/dev/null
 expect_eq "user list, by name" "li 李会计 vouch 审计甲 zhao 赵审计" \
     "$(ctl user list --format json | jq -r '.[] | "\(.name) \(.person)"' | xargs)"
 rc=0
