@@ -135,11 +135,19 @@ int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
      * IF NOT EXISTS races with itself */
     if (vouch_db_cmd(conn, err, "SELECT pg_advisory_lock(7071)", 0, NULL) != 0)
         goto fail;
-    if (vouch_db_cmd(conn, err,
-                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     " version int PRIMARY KEY, name text NOT NULL,"
-                     " applied_at timestamptz NOT NULL DEFAULT now())",
-                     0, NULL) != 0)
+    /* only when missing: a vouchd that is not the owner (a vouch_ingest role)
+     * may create nothing, and needs nothing created when no migration is due */
+    PGresult *t =
+        vouch_db_exec(conn, err, "SELECT to_regclass('schema_migrations') IS NULL", 0, NULL);
+    if (!t)
+        goto fail_unlock;
+    bool fresh = PQgetvalue(t, 0, 0)[0] == 't';
+    PQclear(t);
+    if (fresh && vouch_db_cmd(conn, err,
+                              "CREATE TABLE schema_migrations ("
+                              " version int PRIMARY KEY, name text NOT NULL,"
+                              " applied_at timestamptz NOT NULL DEFAULT now())",
+                              0, NULL) != 0)
         goto fail_unlock;
     for (size_t i = 0; i < nnames; i++) {
         char version[16];

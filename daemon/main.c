@@ -9,6 +9,7 @@
 #include "log.h"
 #include "notify.h"
 #include "sheet.h"
+#include "db.h"
 #include "server.h"
 
 static volatile sig_atomic_t s_signals;
@@ -42,20 +43,20 @@ static void s_usage(FILE *out)
                  "  --home DIR         state folder holding vouch.conf (default: $VOUCH_HOME)\n"
                  "  --log-level LEVEL  debug, info, warn or error (default: from vouch.conf)\n"
                  "  --print-config     print the settings in force and exit\n"
+                 "  --migrate          apply the SQL migrations (as the tables' owner) and exit;\n"
+                 "                     a vouchd connecting as a vouch_ingest role needs them done\n"
                  "  -h, --help         this text\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"home", required_argument, NULL, 'H'},
-        {"log-level", required_argument, NULL, 'l'},
-        {"print-config", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"home", required_argument, NULL, 'H'},   {"log-level", required_argument, NULL, 'l'},
+        {"print-config", no_argument, NULL, 'p'}, {"migrate", no_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *home_arg = NULL, *level_arg = NULL;
-    int print_config = 0, c;
+    int print_config = 0, migrate = 0, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'H':
@@ -66,6 +67,9 @@ int main(int argc, char **argv)
             break;
         case 'p':
             print_config = 1;
+            break;
+        case 'm':
+            migrate = 1;
             break;
         case 'h':
             s_usage(stdout);
@@ -104,6 +108,21 @@ int main(int argc, char **argv)
         return 2;
     }
     vouch_log_init("vouchd", (vouch_log_level_t)level);
+    if (migrate) {
+        char *conninfo = vouch_config_conninfo(cfg);
+        PGconn *db = vouch_db_connect(conninfo, &err);
+        free(conninfo);
+        int applied = db ? vouch_db_migrate(db, cfg->sql_dir, &err) : -1;
+        PQfinish(db);
+        vouch_config_destroy(&cfg);
+        if (applied < 0) {
+            char text[1024];
+            vouch_error("cannot migrate: %s", vouch_error_format(&err, text, sizeof text));
+            return 1;
+        }
+        vouch_info("%d migration(s) applied; the schema is current", applied);
+        return 0;
+    }
 
     struct sigaction sa = {0};
     sa.sa_handler = s_on_signal;

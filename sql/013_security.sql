@@ -1,6 +1,10 @@
 -- 013: who sees what. Roles, and row-level security by unit.
 --
---   vouch_ingest      vouchd's work: reads and writes every unit's rows
+--   vouch_ingest      vouchd's work: reads and writes every unit's rows. Its
+--                     login role (`CREATE ROLE vouchd LOGIN BYPASSRLS IN ROLE
+--                     vouch_ingest`, by a superuser) bypasses row-level
+--                     security, which COPY needs; it owns nothing, so it can
+--                     alter, drop or create nothing
 --   vouch_auditor     reads its units; reviews, assigns, suppresses there
 --   vouch_supervisor  reads its units; changes nothing
 --   vouch_admin       reads every unit; reviews, adds users
