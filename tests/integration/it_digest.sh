@@ -8,7 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
 here=$(dirname "$0")
-sink() { # NAME SCRIPT ARGS...: start a sink, wait for its port
+sink() { # NAME SCRIPT ARGS...: start a sink (in this shell, so that on_exit
+    # stops it), wait for its port, and set $port
     local name=$1 script=$2
     shift 2
     mkdir -p "$state/$name"
@@ -17,11 +18,12 @@ sink() { # NAME SCRIPT ARGS...: start a sink, wait for its port
     on_exit "kill $!"
     for _ in $(seq 100); do [ -s "$state/$name.port" ] && break; sleep 0.1; done
     [ -s "$state/$name.port" ] || fail "$name did not start: $(cat "$state/$name.log")"
-    cat "$state/$name.port"
+    port=$(cat "$state/$name.port")
 }
-flaky=$(sink flaky http_sink.py --fail 2)
-steady=$(sink steady http_sink.py)
-smtp=$(sink smtp smtp_sink.py)
+sink flaky http_sink.py --fail 2
+flaky=$port
+sink smtp smtp_sink.py
+smtp=$port
 
 mkdir -p "$state"
 cat >"$state/vouch.conf" <<CONF
