@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "log.h"
 #include "notify.h"
@@ -135,6 +137,12 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &hup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* a password in a file others may read is a password others know */
+    char *conf = vouch_asprintf("%s/vouch.conf", cfg->home);
+    struct stat st;
+    if (cfg->smtp_password[0] && stat(conf, &st) == 0 && (st.st_mode & 077))
+        vouch_warn("%s holds smtp_password and others may read it: chmod 600 %s", conf, conf);
+    free(conf);
     if (vouch_sheet_isolate_beside_self() != 0)
         vouch_warn("no vouch-xls beside vouchd: .xls files are read in vouchd's own process");
     vouch_server_t *server = vouch_server_new(cfg, &err);
