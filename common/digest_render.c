@@ -267,7 +267,15 @@ static void s_top(s_out_t *o, const json_t *c)
             vouch_buf_putc(o->b, ' ');
             s_text(o, s_str(t, "payee_account"));
         }
-        vouch_buf_printf(o->b, " (#%lld)", s_int(t, "finding_id"));
+        /* the findings on the line: #5 #6 */
+        const json_t *ids = json_object_get(t, "finding_ids");
+        vouch_buf_puts(o->b, " (");
+        if (json_array_size(ids) == 0)
+            vouch_buf_printf(o->b, "#%lld", s_int(t, "finding_id"));
+        for (size_t k = 0; k < json_array_size(ids); k++)
+            vouch_buf_printf(o->b, "%s#%lld", k ? " " : "",
+                             (long long)json_integer_value(json_array_get(ids, k)));
+        vouch_buf_putc(o->b, ')');
         s_item_close(o);
     }
     s_list_close(o, true);

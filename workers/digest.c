@@ -52,12 +52,18 @@ static json_t *s_masked(const char *s)
 static json_t *s_new(PGconn *db, const char *ids, vouch_error_t *err)
 {
     const char *p[] = {ids};
+    /* a unit's amount counts each line once, however many rules flagged it */
     PGresult *r = s_exec(db, err,
-                         "SELECT o.name, f.rule, count(*), sum(f.amount),"
-                         " sum(count(*)) OVER (PARTITION BY o.name),"
-                         " sum(sum(f.amount)) OVER (PARTITION BY o.name)"
-                         " FROM findings f JOIN orgs o ON o.org_id = f.org_id"
-                         " WHERE f.finding_id = ANY ($1::bigint[]) GROUP BY o.name, f.rule"
+                         "WITH f AS (SELECT f.ledger_id, f.seq, f.rule, f.amount, o.name"
+                         "  FROM findings f JOIN orgs o ON o.org_id = f.org_id"
+                         "  WHERE f.finding_id = ANY ($1::bigint[])),"
+                         " u AS (SELECT name, sum(amount) AS amount FROM (SELECT DISTINCT ON"
+                         "  (ledger_id, seq) name, amount FROM f ORDER BY ledger_id, seq,"
+                         "  amount DESC) x GROUP BY name),"
+                         " b AS (SELECT name, rule, count(*) AS n, sum(amount) AS amount"
+                         "  FROM f GROUP BY name, rule)"
+                         " SELECT b.name, b.rule, b.n, b.amount, sum(b.n) OVER (PARTITION BY"
+                         " b.name), u.amount FROM b JOIN u USING (name)"
                          " ORDER BY 6 DESC, 1, 4 DESC, 2",
                          1, p);
     if (!r)
@@ -72,13 +78,13 @@ static json_t *s_new(PGconn *db, const char *ids, vouch_error_t *err)
                              (json_int_t)atoll(PQgetvalue(r, i, 4)), "amount", s_money(r, i, 5, a),
                              "by_rule");
             json_array_append_new(units, unit);
+            fen += atoll(PQgetvalue(r, i, 5));
         }
         json_array_append_new(json_object_get(unit, "by_rule"),
                               json_pack("{s:s, s:I, s:s}", "rule", PQgetvalue(r, i, 1), "findings",
                                         (json_int_t)atoll(PQgetvalue(r, i, 2)), "amount",
                                         s_money(r, i, 3, a)));
         total += atoll(PQgetvalue(r, i, 2));
-        fen += atoll(PQgetvalue(r, i, 3));
     }
     PQclear(r);
     return json_pack("{s:I, s:s, s:o}", "findings", (json_int_t)total, "amount",
@@ -89,16 +95,22 @@ static json_t *s_top(PGconn *db, const char *ids, vouch_error_t *err)
 {
     const char *p[] = {ids};
     PGresult *r = s_exec(db, err,
-                         "SELECT f.finding_id, o.name, to_char(l.voucher_date, 'YYYY-MM-DD'),"
-                         " l.voucher_word, l.voucher_no, l.line_no, f.rule, f.severity, f.amount,"
-                         " coalesce(l.summary, ''), coalesce(l.payee, ''),"
-                         " coalesce(l.payee_account, ''), f.message"
+                         "SELECT min(f.finding_id), o.name, to_char(l.voucher_date, 'YYYY-MM-DD'),"
+                         " l.voucher_word, l.voucher_no, l.line_no,"
+                         " string_agg(f.rule, ', ' ORDER BY f.rule),"
+                         " (array_agg(f.severity ORDER BY array_position(ARRAY['high', 'medium',"
+                         " 'low'], f.severity)))[1], max(f.amount), coalesce(l.summary, ''),"
+                         " coalesce(l.payee, ''), coalesce(l.payee_account, ''),"
+                         " string_agg(f.message, '; ' ORDER BY f.rule),"
+                         " array_to_json(array_agg(f.finding_id ORDER BY f.rule))::text"
                          " FROM findings f JOIN orgs o ON o.org_id = f.org_id"
                          " JOIN lines l ON l.ledger_id = f.ledger_id AND l.seq = f.seq"
                          " AND l.org_id = f.org_id AND l.fiscal_year = f.fiscal_year"
                          " AND l.period = f.period"
                          " WHERE f.finding_id = ANY ($1::bigint[])"
-                         " ORDER BY f.amount DESC, f.finding_id LIMIT 10",
+                         " GROUP BY f.ledger_id, f.seq, o.name, l.voucher_date, l.voucher_word,"
+                         " l.voucher_no, l.line_no, l.summary, l.payee, l.payee_account"
+                         " ORDER BY max(f.amount) DESC, min(f.finding_id) LIMIT 10",
                          1, p);
     if (!r)
         return NULL;
@@ -116,6 +128,7 @@ static json_t *s_top(PGconn *db, const char *ids, vouch_error_t *err)
         json_object_set_new(t, "payee", s_masked(PQgetvalue(r, i, 10)));
         json_object_set_new(t, "payee_account", s_masked(PQgetvalue(r, i, 11)));
         json_object_set_new(t, "message", s_masked(PQgetvalue(r, i, 12)));
+        json_object_set_new(t, "finding_ids", json_loads(PQgetvalue(r, i, 13), 0, NULL));
         json_array_append_new(top, t);
     }
     PQclear(r);

@@ -9,9 +9,11 @@
  *   subscription), new {findings, amount, by_unit[{org, findings, amount,
  *   by_rule[{rule, findings, amount}]}]}, changes {confirmed, dismissed,
  *   reopened, suppressed, superseded} (review moves since the digest before),
- *   top[] (the ten largest new findings: finding_id, org, voucher_date,
- *   voucher, line_no, rule, severity, amount, summary, payee, payee_account,
- *   message), sangong[{org, year, booked, restated}], progress {open,
+ *   top[] (the ten largest lines among the new findings: finding_id (the
+ *   first), finding_ids[], org, voucher_date, voucher, line_no, rule (each
+ *   rule that flagged it, "A, B"), severity (the highest), amount, summary,
+ *   payee, payee_account, message), a unit's and the digest's amount count
+ *   each line once; sangong[{org, year, booked, restated}], progress {open,
  *   confirmed, dismissed, suppressed, decided_pct}.
  * Amounts are yuan strings ("835000.00"); every digit run of ten or more is
  * masked to its last four ("****8240"). */
