@@ -4,6 +4,7 @@
  * as its 40 characters alone. */
 #include "curve.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -216,8 +217,28 @@ int vouch_curve_read_public(const char *path, char z85[VOUCH_CURVE_Z85_LEN + 1],
     return s_read_keys(path, z85, NULL, true, err);
 }
 
+/* mkdir -p of path's folder */
+static int s_make_folder_of(const char *path, vouch_error_t *err)
+{
+    char *dir = vouch_strdup(path);
+    int rc = 0;
+    for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
+        *p = '\0';
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            vouch_error_set(err, "cannot make the folder %s: %s", dir, strerror(errno));
+            rc = -1;
+            break;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return rc;
+}
+
 static int s_write_new(const char *path, mode_t mode, const char *text, vouch_error_t *err)
 {
+    if (s_make_folder_of(path, err) != 0)
+        return -1;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {
         vouch_error_set(err, "cannot create %s: %s", path, strerror(errno));
@@ -258,6 +279,43 @@ int vouch_curve_write_public(const char *path, const char *public_z85, vouch_err
     char text[VOUCH_CURVE_Z85_LEN + 2];
     snprintf(text, sizeof text, "%s\n", public_z85);
     return s_write_new(path, 0644, text, err);
+}
+
+int vouch_curve_read_allowed(const char *dir, vouch_curve_allowed_t **keys, size_t *n, char **bad,
+                             vouch_error_t *err)
+{
+    *keys = NULL;
+    *n = 0;
+    *bad = NULL;
+    DIR *d = opendir(dir);
+    if (!d && errno == ENOENT)
+        return 0;
+    if (!d) {
+        vouch_error_set(err, "cannot read the folder %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    vouch_buf_t problems;
+    vouch_buf_init(&problems);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len <= 4 || strcmp(e->d_name + len - 4, ".pub") != 0)
+            continue;
+        char *path = vouch_asprintf("%s/%s", dir, e->d_name);
+        vouch_curve_allowed_t key;
+        vouch_error_t why;
+        vouch_error_clear(&why);
+        if (vouch_curve_read_public(path, key.z85, &why) == 0) {
+            snprintf(key.name, sizeof key.name, "%.*s", (int)(len - 4), e->d_name);
+            *keys = vouch_realloc(*keys, (*n + 1) * sizeof **keys);
+            (*keys)[(*n)++] = key;
+        } else
+            vouch_buf_printf(&problems, "%s%s", problems.len ? "; " : "", why.text);
+        free(path);
+    }
+    closedir(d);
+    *bad = problems.data;
+    return 0;
 }
 
 static int s_setopt(void *socket, int option, const void *value, size_t len, const char *what,

@@ -47,11 +47,24 @@ int vouch_curve_read_public(const char *path, char z85[VOUCH_CURVE_Z85_LEN + 1],
                             vouch_error_t *err);
 
 /* Write a key-pair file (mode 0600) or a public-key file (0644, the key
- * alone); never over a file that exists. name goes into the key pair's
- * comment. 0, or -1 with err. */
+ * alone), making its folder when missing; never over a file that exists.
+ * name goes into the key pair's comment. 0, or -1 with err. */
 int vouch_curve_write_keypair(const char *path, const char *name, const vouch_curve_keypair_t *kp,
                               vouch_error_t *err);
 int vouch_curve_write_public(const char *path, const char *public_z85, vouch_error_t *err);
+
+/* One key of an allow-list folder: NAME.pub's key and NAME */
+typedef struct {
+    char z85[VOUCH_CURVE_Z85_LEN + 1];
+    char name[64];
+} vouch_curve_allowed_t;
+
+/* The keys of the *.pub files in dir: a new array of *n (NULL when none).
+ * A file that does not read as a public key is left out, and said in *bad
+ * (a new string, "FILE: reason; ..."; NULL when every file read). A folder
+ * that does not exist holds no key. -1 with err when dir cannot be read. */
+int vouch_curve_read_allowed(const char *dir, vouch_curve_allowed_t **keys, size_t *n, char **bad,
+                             vouch_error_t *err);
 
 /* Make socket a CURVE server with the key pair, under the ZAP domain "vouch"
  * (and, where libzmq has it, refusing every client when no ZAP handler
