@@ -376,3 +376,94 @@ int vouch_curve_set_client(void *socket, const vouch_config_t *cfg, const char *
     memset(&kp, 0, sizeof kp);
     return rc;
 }
+
+void *vouch_curve_watch(void *ctx, void *socket, const char *name)
+{
+    char *endpoint = vouch_asprintf("inproc://vouch-watch-%s-%p", name, socket);
+    void *pair = NULL;
+    if (zmq_socket_monitor(socket, endpoint,
+                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0)
+        goto done;
+    pair = zmq_socket(ctx, ZMQ_PAIR);
+    int linger = 0;
+    zmq_setsockopt(pair, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_connect(pair, endpoint) != 0) {
+        zmq_close(pair);
+        zmq_socket_monitor(socket, NULL, 0);
+        pair = NULL;
+    }
+done:
+    free(endpoint);
+    return pair;
+}
+
+static const char *s_protocol_error(uint32_t code)
+{
+    switch (code) {
+    case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:
+        return "the two sides disagree on CURVE (one has it on, the other off)";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC:
+        return "the CURVE handshake did not decrypt (a wrong server key?)";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE:
+        return "the CURVE key exchange failed";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND:
+    case ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE:
+        return "the peer broke the ZMTP handshake";
+    default:
+        if (code >= ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED &&
+            code <= ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA)
+            return "the peer sent a malformed ZMTP command";
+        if (code >= ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED && code < ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED)
+            return "the ZAP handler answered wrongly";
+        return "a ZMTP protocol error";
+    }
+}
+
+int vouch_curve_watch_read(void *watch, char *text, size_t size, bool *refused)
+{
+    /* libzmq's monitor: [u16 event, u32 value] [endpoint] */
+    zmq_msg_t head, addr;
+    zmq_msg_init(&head);
+    zmq_msg_init(&addr);
+    if (zmq_msg_recv(&head, watch, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&head);
+        zmq_msg_close(&addr);
+        return -1;
+    }
+    /* a later libzmq may add frames: read them all, to stay in step */
+    int more =
+        zmq_msg_more(&head) && zmq_msg_recv(&addr, watch, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&addr);
+    while (more) {
+        zmq_msg_t extra;
+        zmq_msg_init(&extra);
+        more = zmq_msg_recv(&extra, watch, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&extra);
+        zmq_msg_close(&extra);
+    }
+    int rc = 0;
+    *refused = false;
+    if (zmq_msg_size(&head) == 6) {
+        uint16_t event;
+        uint32_t value;
+        memcpy(&event, zmq_msg_data(&head), 2);
+        memcpy(&value, (char *)zmq_msg_data(&head) + 2, 4);
+        int alen = (int)zmq_msg_size(&addr);
+        const char *a = zmq_msg_data(&addr);
+        rc = 1;
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            *refused = value == 400;
+            snprintf(text, size, "on %.*s: the key was refused (ZAP status %u)", alen, a,
+                     (unsigned)value);
+        } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+            snprintf(text, size, "on %.*s: %s (0x%08x)", alen, a, s_protocol_error(value),
+                     (unsigned)value);
+        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+            snprintf(text, size, "on %.*s: %s", alen, a, strerror((int)value));
+        else
+            rc = 0;
+    }
+    zmq_msg_close(&head);
+    zmq_msg_close(&addr);
+    return rc;
+}

@@ -6,6 +6,7 @@
 #define VOUCH_CURVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 #include "error.h"
@@ -77,5 +78,18 @@ int vouch_curve_set_server(void *socket, const vouch_curve_keypair_t *kp, vouch_
  * -1 with err naming the setting and the file. */
 int vouch_curve_set_client(void *socket, const vouch_config_t *cfg, const char *endpoint,
                            vouch_error_t *err);
+
+/* Watch socket's handshakes (call before it binds or connects): a new PAIR
+ * socket in ctx to poll, that receives the handshakes that fail (a key
+ * refused, a peer without CURVE, bytes that are not ZMTP). name makes the
+ * inproc endpoint unique in the process. NULL when libzmq cannot. The caller
+ * closes it before the context ends. */
+void *vouch_curve_watch(void *ctx, void *socket, const char *name);
+
+/* Read one event off a watch socket without waiting: 1 for a failed
+ * handshake, with text saying what failed and *refused set when it was the
+ * key that was refused (ZAP status 400); 0 for another event; -1 when none
+ * is there. */
+int vouch_curve_watch_read(void *watch, char *text, size_t size, bool *refused);
 
 #endif

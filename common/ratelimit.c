@@ -25,6 +25,7 @@ struct vouch_ratelimit_t {
     time_t window; /* start of the window of all keys */
     int lines;
     unsigned long unsaid; /* held events of slots given up */
+    time_t summary;       /* when vouch_ratelimit_held last counted */
     s_slot_t slots[S_SLOTS];
 };
 
@@ -86,8 +87,23 @@ bool vouch_ratelimit_pass(vouch_ratelimit_t *self, const char *key, time_t now, 
     return true;
 }
 
+bool vouch_ratelimit_vline(vouch_ratelimit_t *self, const char *key, time_t now, char *out,
+                           size_t size, const char *fmt, va_list ap)
+{
+    unsigned long held = 0;
+    if (!vouch_ratelimit_pass(self, key, now, &held))
+        return false;
+    int n = vsnprintf(out, size, fmt, ap);
+    if (held && n >= 0 && (size_t)n < size)
+        snprintf(out + n, size - (size_t)n, " (and %lu more like it since the last line)", held);
+    return true;
+}
+
 unsigned long vouch_ratelimit_held(vouch_ratelimit_t *self, time_t now)
 {
+    if (now - self->summary < self->window_s)
+        return 0;
+    self->summary = now;
     unsigned long n = self->unsaid;
     self->unsaid = 0;
     for (int i = 0; i < S_SLOTS; i++) {

@@ -6,7 +6,9 @@
 #ifndef VOUCH_RATELIMIT_H
 #define VOUCH_RATELIMIT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 typedef struct vouch_ratelimit_t vouch_ratelimit_t;
@@ -21,8 +23,14 @@ void vouch_ratelimit_destroy(vouch_ratelimit_t **self_p);
 bool vouch_ratelimit_pass(vouch_ratelimit_t *self, const char *key, time_t now,
                           unsigned long *held);
 
-/* Events held back whose window is over and that no line has said yet (and
- * forgets them): for a summary line, asked for once in a while. */
+/* vouch_ratelimit_pass, and when the event may be logged, its line in out:
+ * fmt's text, and how many were held back since the key's last line. */
+bool vouch_ratelimit_vline(vouch_ratelimit_t *self, const char *key, time_t now, char *out,
+                           size_t size, const char *fmt, va_list ap);
+
+/* At most once a window: the events held back whose window is over and that
+ * no line has said (then forgotten), for a summary line; 0 otherwise. Ask
+ * as often as convenient. */
 unsigned long vouch_ratelimit_held(vouch_ratelimit_t *self, time_t now);
 
 #endif

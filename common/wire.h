@@ -45,6 +45,8 @@
 #define VOUCH_WIRE_MAX_HEADER 65536        /* bytes of JSON header */
 #define VOUCH_WIRE_MAX_PAYLOAD (64u << 20) /* bytes of one payload frame */
 #define VOUCH_WIRE_CHUNK (256u << 10)      /* upload chunk size */
+/* the largest frame vouchd's control endpoint takes: a header or a chunk */
+#define VOUCH_WIRE_MAX_CONTROL (VOUCH_WIRE_CHUNK + VOUCH_WIRE_MAX_HEADER)
 #define VOUCH_WIRE_MAX_ID 255
 
 typedef struct {

@@ -124,6 +124,10 @@ sql_dir = $top/sql
 CONF
     fi
     n=${workers:-$(conf_get workers)}; n=${n:-2}
+    # CURVE on an endpoint (vouch.conf's curve = on, or a tcp:// address other
+    # hosts reach): the keys vouch.conf names, made where missing, this host's
+    # client key allowed, so that the stack still comes up with one command
+    "$bin/vouchctl" --home "$dir" keygen --missing | sed -n 's/^made /stack: made /p'
     pg_up
     start vouchd "$run/vouchd.pid" "$dir/log/vouchd.log" "$bin/vouchd" --home "$dir"
     for i in $(seq 1 "$n"); do

@@ -15,25 +15,9 @@
 #include <zmq.h>
 
 #include "alloc.h"
+#include "tmpdir.h"
 #include "config.h"
 #include "curve.h"
-
-static char s_dir[64];
-
-static int s_setup(void **state)
-{
-    (void)state;
-    snprintf(s_dir, sizeof s_dir, "/tmp/vouch-curve-XXXXXX");
-    return mkdtemp(s_dir) ? 0 : -1;
-}
-
-static int s_teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", s_dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* path of name in the test's folder, written with text and mode (text NULL: not written) */
 static char *s_file(const char *name, const char *text, mode_t mode)
