@@ -29,8 +29,17 @@ void vouch_wire_socket_defaults(void *socket)
      * times the connection out and asserts on reconnecting (libzmq #3937). */
     int type = 0;
     size_t tsz = sizeof type;
-    if (zmq_getsockopt(socket, ZMQ_TYPE, &type, &tsz) == 0 &&
-        (type == ZMQ_ROUTER || type == ZMQ_DEALER)) {
+    zmq_getsockopt(socket, ZMQ_TYPE, &type, &tsz);
+    if (type == ZMQ_PUSH) {
+        /* a PUSH never reads, but a peer that says it is a PULL may still
+         * send: hold at most one small message of it (the handshake's
+         * commands fit; a larger frame closes the connection) */
+        int64_t small = VOUCH_WIRE_MAX_HEADER;
+        int one = 1;
+        zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &small, sizeof small);
+        zmq_setsockopt(socket, ZMQ_RCVHWM, &one, sizeof one);
+    }
+    if (type == ZMQ_ROUTER || type == ZMQ_DEALER) {
         int ivl = 2000, timeout = 6000;
         zmq_setsockopt(socket, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
         zmq_setsockopt(socket, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
@@ -112,6 +121,12 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
             goto refuse;
         }
         msg->has_payload = true;
+        /* ZMQ_MAXMSGSIZE says so on the network; inproc pipes have no limit */
+        if (zmq_msg_size(&msg->payload) > VOUCH_WIRE_MAX_PAYLOAD) {
+            vouch_error_set(err, "payload of %zu bytes is over the limit",
+                            zmq_msg_size(&msg->payload));
+            goto refuse;
+        }
         if (s_more(socket)) {
             vouch_error_set(err, "too many frames");
             goto refuse;
