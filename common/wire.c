@@ -70,6 +70,17 @@ static int s_more(void *socket)
     return more;
 }
 
+bool vouch_wire_name_ok(const char *s, size_t max)
+{
+    if (!s || !*s)
+        return false;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        if (*p < 0x20 || *p == 0x7f || n >= max)
+            return false;
+    return true;
+}
+
 int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg, vouch_error_t *err)
 {
     memset(msg, 0, sizeof *msg);
@@ -111,8 +122,8 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
         goto refuse;
     }
     msg->type = json_string_value(json_object_get(msg->header, "type"));
-    if (!msg->type) {
-        vouch_error_set(err, "header has no type");
+    if (!vouch_wire_name_ok(msg->type, 64)) {
+        vouch_error_set(err, "header has no type, or not a short name");
         goto refuse;
     }
     if (s_more(socket)) {

@@ -78,6 +78,10 @@ json_t *vouch_wire_header(const char *type);
 /* Reply {"type":"error","error":text} to id. */
 int vouch_wire_send_error(void *socket, const void *id, size_t id_len, const char *text);
 
+/* true when s is a short name a peer may give (a type, a worker's id, a
+ * policy version): 1 to max bytes, none of them a control character */
+bool vouch_wire_name_ok(const char *s, size_t max);
+
 /* Header field helpers: -1 when absent or of another type. */
 int vouch_wire_get_int(const json_t *header, const char *key, long long *out);
 const char *vouch_wire_get_str(const json_t *header, const char *key);

@@ -82,7 +82,7 @@ static char *s_clean_name(const char *name)
     base = base ? base + 1 : name;
     while (*base == '.')
         base++;
-    char *clean = vouch_text_sanitize(*base ? base : "upload");
+    char *clean = vouch_text_no_controls(vouch_text_sanitize(*base ? base : "upload"));
     /* NAME.meta is the spool's own sidecar: such a file would never be taken */
     size_t n = strlen(clean);
     if (n >= 5 && strcmp(clean + n - 5, ".meta") == 0) {
@@ -469,9 +469,10 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
     const char *id = vouch_wire_get_str(msg->header, "worker");
     long long batches = 0;
     vouch_wire_get_int(msg->header, "batches", &batches);
-    if (!id || !*id) {
+    if (!vouch_wire_name_ok(id, sizeof self->workers[0].id - 1)) {
         /* no answer: a heartbeat is never answered with an error */
-        vouch_server_refused(self, "control", "dropped a heartbeat without a worker id");
+        vouch_server_refused(self, "control",
+                             "dropped a heartbeat without a worker id of at most 63 bytes");
         return;
     }
     vouch_worker_seen_t *slot = NULL, *oldest = &self->workers[0];

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "log.h"
 #include "server.h"
+#include "text.h"
 
 /* SELECT list of a batch's lines; s_line_from_row reads it in this order */
 #define S_LINE_COLUMNS                                                                             \
@@ -380,11 +381,11 @@ static const char *s_answer_ok(const vouch_wire_msg_t *msg, long long *ledger_id
         vouch_wire_get_int(msg->header, "batch_no", batch_no) != 0 || *batch_no < 0 ||
         *batch_no > INT32_MAX)
         return "no ledger_id and batch_no, or out of range";
-    if (*worker && strlen(*worker) > 64)
-        return "a worker name over 64 bytes";
+    if (*worker && !vouch_wire_name_ok(*worker, 64))
+        return "a worker name that is not a short name";
     if (policy) {
         *policy = vouch_wire_get_str(msg->header, "policy");
-        if (!*policy || strlen(*policy) > 64 || !*worker)
+        if (!vouch_wire_name_ok(*policy, 64) || !*worker)
             return "no policy or worker";
     }
     return NULL;
@@ -407,8 +408,11 @@ static void s_batch_error(vouch_server_t *self, vouch_wire_msg_t *msg)
     char lid[24], bno[24], reason[300];
     snprintf(lid, sizeof lid, "%lld", ledger_id);
     snprintf(bno, sizeof bno, "%lld", batch_no);
-    snprintf(reason, sizeof reason, "%.64s: %.200s", worker ? worker : "a worker", error);
-    s_park(self, lid, bno, reason);
+    /* cut between characters: PostgreSQL takes UTF-8 only */
+    char cut[201];
+    vouch_text_copy(cut, sizeof cut, error, strlen(error));
+    snprintf(reason, sizeof reason, "%s: %s", worker ? worker : "a worker", cut);
+    s_park(self, lid, bno, vouch_text_no_controls(reason));
 }
 
 void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)

@@ -258,7 +258,8 @@ static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
     json_t *contracts_json = json_object_get(msg->header, "contracts");
     if (strcmp(msg->type, "batch") != 0 ||
         vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
-        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !version || !profile ||
+        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 ||
+        !vouch_wire_name_ok(version, 64) || !vouch_wire_name_ok(profile, 64) ||
         !json_is_array(contracts_json) || !msg->has_payload) {
         s_dropped(self, "work", "dropped a \"%.32s\" message: not a batch with its fields",
                   msg->type);
