@@ -81,8 +81,8 @@ static int s_connect(vouch_ctl_t *ctl)
      * slow, and from a handshake vouchd refused */
     int rc = VOUCH_EXIT_UNAVAILABLE;
     char why[300] = "";
-    bool refused = false;
-    for (int turn = 0; turn < 20 && !why[0]; turn++) {
+    bool refused = false, given_up = false;
+    for (int turn = 0; turn < 20 && !given_up; turn++) {
         zmq_pollitem_t items[] = {{ctl->control, 0, ZMQ_POLLOUT, 0}, {watch, 0, ZMQ_POLLIN, 0}};
         if (zmq_poll(items, watch ? 2 : 1, 100) < 0)
             break;
@@ -90,9 +90,14 @@ static int s_connect(vouch_ctl_t *ctl)
             rc = 0;
             break;
         }
-        if (watch && (items[1].revents & ZMQ_POLLIN) &&
-            vouch_curve_watch_read(watch, why, sizeof why, &refused) != 1)
-            why[0] = '\0';
+        /* a broken connection is dialled again; a refusal is final */
+        char text[sizeof why];
+        int got = watch && (items[1].revents & ZMQ_POLLIN)
+                      ? vouch_curve_watch_read(watch, text, sizeof text, &refused)
+                      : -1;
+        if (got > 0)
+            snprintf(why, sizeof why, "%s", text);
+        given_up = got == 2;
     }
     if (watch) {
         zmq_socket_monitor(ctl->control, NULL, 0);

@@ -379,7 +379,11 @@ int vouch_curve_set_client(void *socket, const vouch_config_t *cfg, const char *
 
 void *vouch_curve_watch(void *ctx, void *socket, const char *name)
 {
-    char *endpoint = vouch_asprintf("inproc://vouch-watch-%s-%p", name, socket);
+    /* a socket made again may have the address of one closed, whose
+     * monitor's endpoint is not gone yet: a counter never repeats */
+    static unsigned long watches;
+    char *endpoint = vouch_asprintf("inproc://vouch-watch-%s-%lu", name,
+                                    __atomic_fetch_add(&watches, 1, __ATOMIC_RELAXED));
     void *pair = NULL;
     if (zmq_socket_monitor(socket, endpoint,
                            ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
@@ -450,7 +454,7 @@ int vouch_curve_watch_read(void *watch, char *text, size_t size, bool *refused)
         memcpy(&value, (char *)zmq_msg_data(&head) + 2, 4);
         int alen = (int)zmq_msg_size(&addr);
         const char *a = zmq_msg_data(&addr);
-        rc = 1;
+        rc = 2;
         if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
             *refused = value == 400;
             snprintf(text, size, "on %.*s: the key was refused (ZAP status %u)", alen, a,
@@ -458,9 +462,11 @@ int vouch_curve_watch_read(void *watch, char *text, size_t size, bool *refused)
         } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
             snprintf(text, size, "on %.*s: %s (0x%08x)", alen, a, s_protocol_error(value),
                      (unsigned)value);
-        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
-            snprintf(text, size, "on %.*s: %s", alen, a, strerror((int)value));
-        else
+        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+            snprintf(text, size, "on %.*s: the connection closed in the handshake (%s)", alen, a,
+                     strerror((int)value));
+            rc = 1;
+        } else
             rc = 0;
     }
     zmq_msg_close(&head);

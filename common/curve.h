@@ -86,10 +86,12 @@ int vouch_curve_set_client(void *socket, const vouch_config_t *cfg, const char *
  * closes it before the context ends. */
 void *vouch_curve_watch(void *ctx, void *socket, const char *name);
 
-/* Read one event off a watch socket without waiting: 1 for a failed
- * handshake, with text saying what failed and *refused set when it was the
- * key that was refused (ZAP status 400); 0 for another event; -1 when none
- * is there. */
+/* Read one event off a watch socket without waiting: for a failed
+ * handshake, text says what failed and *refused whether it was the key
+ * (ZAP status 400), and the return is 1 when libzmq dials again by itself
+ * (the connection broke), 2 when it has given up on that peer (a key
+ * refused, CURVE on one side only, a protocol error: the connecting side
+ * must dial again itself); 0 for another event; -1 when none is there. */
 int vouch_curve_watch_read(void *watch, char *text, size_t size, bool *refused);
 
 #endif

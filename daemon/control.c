@@ -34,7 +34,7 @@ static void s_refuse(vouch_server_t *self, vouch_wire_msg_t *msg, const char *te
  * vouchctl and the workers never send one */
 static void s_malformed(vouch_server_t *self, vouch_wire_msg_t *msg, const char *text)
 {
-    vouch_server_refused(self, "control", "dropped a message: %s", text);
+    vouch_server_refused(self, "control", NULL, "dropped a message: %s", text);
     s_refuse(self, msg, text);
 }
 
@@ -471,7 +471,7 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
     vouch_wire_get_int(msg->header, "batches", &batches);
     if (!vouch_wire_name_ok(id, sizeof self->workers[0].id - 1)) {
         /* no answer: a heartbeat is never answered with an error */
-        vouch_server_refused(self, "control",
+        vouch_server_refused(self, "control", NULL,
                              "dropped a heartbeat without a worker id of at most 63 bytes");
         return;
     }

@@ -399,7 +399,7 @@ static void s_batch_error(vouch_server_t *self, vouch_wire_msg_t *msg)
     const char *error = vouch_wire_get_str(msg->header, "error");
     const char *bad = s_answer_ok(msg, &ledger_id, &batch_no, &worker, NULL);
     if (bad || !error || msg->has_payload) {
-        vouch_server_refused(self, "results", "dropped a batch_error: %s",
+        vouch_server_refused(self, "results", NULL, "dropped a batch_error: %s",
                              bad ? bad : "no error, or a payload");
         return;
     }
@@ -422,14 +422,16 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
         return;
     }
     if (strcmp(msg->type, "findings") != 0) {
-        vouch_server_refused(self, "results", "dropped a message of type \"%.64s\"", msg->type);
+        vouch_server_refused(self, "results", NULL, "dropped a message of type \"%.64s\"",
+                             msg->type);
         return;
     }
     long long ledger_id, batch_no;
     const char *policy, *worker;
     const char *bad = s_answer_ok(msg, &ledger_id, &batch_no, &worker, &policy);
     if (bad || !msg->has_payload) {
-        vouch_server_refused(self, "results", "dropped findings: %s", bad ? bad : "no payload");
+        vouch_server_refused(self, "results", NULL, "dropped findings: %s",
+                             bad ? bad : "no payload");
         return;
     }
     if (!self->db_up)
@@ -439,7 +441,7 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
         json_loadb(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), 0, &jerr);
     bad = findings ? s_validate(findings) : "findings payload is not JSON";
     if (bad) {
-        vouch_server_refused(self, "results", "dropped findings from %s: %s", worker, bad);
+        vouch_server_refused(self, "results", NULL, "dropped findings from %s: %s", worker, bad);
         json_decref(findings);
         return;
     }

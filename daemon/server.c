@@ -45,12 +45,14 @@ void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
     self->next_error = (self->next_error + 1) % VOUCH_MAX_ERRORS;
 }
 
-void vouch_server_refused(vouch_server_t *self, const char *what, const char *fmt, ...)
+void vouch_server_refused(vouch_server_t *self, const char *what, const char *kind, const char *fmt,
+                          ...)
 {
-    char text[400];
+    char key[160], text[400];
+    snprintf(key, sizeof key, "%s %s", what, kind ? kind : "");
     va_list ap;
     va_start(ap, fmt);
-    bool pass = vouch_ratelimit_vline(self->log, what, time(NULL), text, sizeof text, fmt, ap);
+    bool pass = vouch_ratelimit_vline(self->log, key, time(NULL), text, sizeof text, fmt, ap);
     va_end(ap);
     if (pass)
         vouch_server_note_error(self, "%s: %s", what, text);
@@ -74,8 +76,9 @@ static void s_watch(vouch_server_t *self, int i)
     bool refused;
     int rc;
     while ((rc = vouch_curve_watch_read(self->watch[i], text, sizeof text, &refused)) >= 0)
-        if (rc == 1 && !refused)
-            vouch_server_refused(self, s_socket_names[i], "a peer failed the handshake %s", text);
+        if (rc > 0 && !refused)
+            vouch_server_refused(self, s_socket_names[i], text, "a peer failed the handshake %s",
+                                 text);
 }
 
 void vouch_server_db_failed(vouch_server_t *self, const char *why)
@@ -202,7 +205,7 @@ static void s_drain(vouch_server_t *self, void *socket, bool router, int max,
         if (rc == -1)
             return;
         if (rc == -2) {
-            vouch_server_refused(self, what, "dropped a message: %s", err.text);
+            vouch_server_refused(self, what, NULL, "dropped a message: %s", err.text);
             if (router && msg.id_len)
                 vouch_wire_send_error(socket, msg.id, msg.id_len, err.text);
             vouch_wire_msg_close(&msg);

@@ -122,10 +122,11 @@ int64_t vouch_server_now_ms(void);
 /* Remember an error for `vouchctl status` and log it. */
 void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* A message or a peer refused: logged (and remembered for status) a few
- * times a minute per what, the rest counted into a summary line. */
-void vouch_server_refused(vouch_server_t *self, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* A message or a peer refused on socket what: logged (and remembered for
+ * status) a few times a minute for each what and kind (NULL: one kind), the
+ * rest counted into a summary line, so that one flood hides no other. */
+void vouch_server_refused(vouch_server_t *self, const char *what, const char *kind, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
 /* The database failed under the main loop: drop the connection, retry later. */
 void vouch_server_db_failed(vouch_server_t *self, const char *why);
 

@@ -25,6 +25,7 @@
 #define S_POLICIES 8 /* (version, profile) pairs kept at hand: orgs may run under several */
 #define S_HEARTBEAT_MS 2000
 #define S_FETCH_TIMEOUT_MS 5000
+#define S_REDIAL_MS 10000 /* after vouchd refused a handshake */
 
 struct vouch_worker_t {
     const vouch_config_t *cfg;
@@ -34,6 +35,7 @@ struct vouch_worker_t {
     void *push;             /* findings */
     void *control;          /* policy fetches, heartbeats */
     void *watch[3];         /* failed handshakes of pull, push, control */
+    int64_t redial_at[3];   /* libzmq gave up on vouchd there: dial again then */
     vouch_ratelimit_t *log; /* what is dropped or refused, a few lines a minute */
     vouch_policy_t *policies[S_POLICIES];
     size_t next_policy;
@@ -52,29 +54,47 @@ static int64_t s_now_ms(void)
 
 static const char *const s_socket_names[] = {"work", "results", "control"};
 
-/* Connect socket watch_i (work, results, control) to endpoint, with CURVE
- * when vouch.conf wants it there */
-static void *s_connect(vouch_worker_t *self, int type, const char *endpoint, int watch_i,
-                       vouch_error_t *err)
+/* socket i: 0 work (PULL batches), 1 results (PUSH findings), 2 control */
+static void **s_slot(vouch_worker_t *self, int i)
 {
-    void *s = zmq_socket(self->ctx, type);
+    return i == 0 ? &self->pull : i == 1 ? &self->push : &self->control;
+}
+
+/* Socket i, new and dialling vouchd, with CURVE when vouch.conf wants it
+ * there, and its handshakes watched; what it replaces is closed. 0, or -1
+ * with err (the old socket kept). */
+static int s_dial(vouch_worker_t *self, int i, vouch_error_t *err)
+{
+    static const int types[] = {ZMQ_PULL, ZMQ_PUSH, ZMQ_DEALER};
+    const char *endpoints[] = {self->cfg->work_endpoint, self->cfg->results_endpoint,
+                               self->cfg->control_endpoint};
+    void *s = zmq_socket(self->ctx, types[i]);
     vouch_wire_socket_defaults(s);
-    if (type == ZMQ_PULL) {
+    if (types[i] == ZMQ_PULL) {
         /* take few batches ahead, so the others go to idle workers */
         int hwm = 2;
         zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
     }
-    if (vouch_curve_set_client(s, self->cfg, endpoint, err) != 0) {
+    if (vouch_curve_set_client(s, self->cfg, endpoints[i], err) != 0) {
         zmq_close(s);
-        return NULL;
+        return -1;
     }
-    self->watch[watch_i] = vouch_curve_watch(self->ctx, s, s_socket_names[watch_i]);
-    if (zmq_connect(s, endpoint) != 0) {
-        vouch_error_set(err, "cannot connect to %s: %s", endpoint, zmq_strerror(zmq_errno()));
+    void *watch = vouch_curve_watch(self->ctx, s, s_socket_names[i]);
+    if (zmq_connect(s, endpoints[i]) != 0) {
+        vouch_error_set(err, "cannot connect to %s: %s", endpoints[i], zmq_strerror(zmq_errno()));
+        if (watch)
+            zmq_close(watch);
         zmq_close(s);
-        return NULL;
+        return -1;
     }
-    return s;
+    if (*s_slot(self, i))
+        zmq_close(*s_slot(self, i));
+    if (self->watch[i])
+        zmq_close(self->watch[i]);
+    *s_slot(self, i) = s;
+    self->watch[i] = watch;
+    self->redial_at[i] = 0;
+    return 0;
 }
 
 vouch_worker_t *vouch_worker_new(const vouch_config_t *cfg, const char *id, vouch_error_t *err)
@@ -85,12 +105,11 @@ vouch_worker_t *vouch_worker_new(const vouch_config_t *cfg, const char *id, vouc
     self->ctx = zmq_ctx_new();
     /* three lines a minute per socket, ten in all */
     self->log = vouch_ratelimit_new(60, 3, 10);
-    if (!(self->pull = s_connect(self, ZMQ_PULL, cfg->work_endpoint, 0, err)) ||
-        !(self->push = s_connect(self, ZMQ_PUSH, cfg->results_endpoint, 1, err)) ||
-        !(self->control = s_connect(self, ZMQ_DEALER, cfg->control_endpoint, 2, err))) {
-        vouch_worker_destroy(&self);
-        return NULL;
-    }
+    for (int i = 0; i < 3; i++)
+        if (s_dial(self, i, err) != 0) {
+            vouch_worker_destroy(&self);
+            return NULL;
+        }
     return self;
 }
 
@@ -149,15 +168,22 @@ static void s_watch(vouch_worker_t *self, int i)
     bool refused;
     int rc;
     while ((rc = vouch_curve_watch_read(self->watch[i], text, sizeof text, &refused)) >= 0) {
-        if (rc != 1)
+        if (rc == 0)
             continue;
+        /* libzmq dials no more after a refusal: the worker does, now and
+         * then, so that a key allowed later is let in without a restart */
+        if (rc == 2 && !self->redial_at[i])
+            self->redial_at[i] = s_now_ms() + S_REDIAL_MS;
         if (refused)
             s_dropped(self, s_socket_names[i],
                       "vouchd refused this worker's key (curve_client_key %s): its .pub must be "
                       "in vouchd's curve_allow_dir",
                       self->cfg->curve_client_key);
         else
-            s_dropped(self, s_socket_names[i], "handshake with vouchd failed %s", text);
+            s_dropped(self, s_socket_names[i],
+                      "handshake with vouchd failed %s: is curve the same on both sides, and "
+                      "curve_server_public vouchd's public key?",
+                      text);
     }
 }
 
@@ -373,6 +399,14 @@ int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
             if (items[2 + i].revents & ZMQ_POLLIN)
                 s_watch(self, i);
         int64_t now = s_now_ms();
+        for (int i = 0; i < 3; i++) {
+            vouch_error_t err;
+            vouch_error_clear(&err);
+            if (self->redial_at[i] && now >= self->redial_at[i] && s_dial(self, i, &err) != 0) {
+                s_dropped(self, s_socket_names[i], "cannot dial vouchd again: %s", err.text);
+                self->redial_at[i] = now + S_REDIAL_MS;
+            }
+        }
         if (now - self->last_heartbeat >= S_HEARTBEAT_MS)
             s_heartbeat(self);
         if (!self->silent && now - self->last_heard > 3 * S_HEARTBEAT_MS) {
