@@ -14,7 +14,7 @@ if [ "$quick" != "--quick" ]; then
     echo "== again under AddressSanitizer and UBSan"
     cd "$top/build-asan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure --timeout 900 -j2 -L 'unit|integration'
+        ctest --output-on-failure --timeout 900 -j2 -L 'unit|integration|security'
     echo "== the parsers under libFuzzer"
     "$top/deploy/fuzz.sh" 20
 fi
