@@ -106,7 +106,10 @@ stop() {  # stop PIDFILE: SIGTERM, wait, then SIGKILL
         grep -qs '^State:[[:space:]]*[^Z[:space:]]' "/proc/$pid/status" || break
         sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    # only if it is still ours: once it is gone its number may be given to
+    # another process (pids wrap within minutes where pid_max is 32768), such
+    # as another stack's vouchd just started
+    if alive "$pidfile"; then kill -KILL "$pid" 2>/dev/null || true; fi
     rm -f "$pidfile"
 }
 
