@@ -108,6 +108,10 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
         vouch_error_set(err, "header of %zu bytes is over the limit", zmq_msg_size(&frame));
         goto refuse;
     }
+    /* libzmq's metadata of the connection: what ZAP named the peer */
+    const char *user = zmq_msg_gets(&frame, "User-Id");
+    if (user)
+        snprintf(msg->user, sizeof msg->user, "%s", user);
     json_error_t jerr;
     msg->header =
         json_loadb(zmq_msg_data(&frame), zmq_msg_size(&frame), JSON_REJECT_DUPLICATES, &jerr);

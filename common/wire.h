@@ -56,6 +56,7 @@ typedef struct {
     const char *type;  /* borrowed from header */
     zmq_msg_t payload; /* empty when the message had none */
     bool has_payload;
+    char user[64]; /* the key's name vouchd's ZAP handler gave the sender (CURVE), else "" */
 } vouch_wire_msg_t;
 
 /* Receive one whole message (all frames, even when it is refused, so the socket

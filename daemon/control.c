@@ -487,7 +487,10 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
         slot = oldest;
         memset(slot, 0, sizeof *slot);
         snprintf(slot->id, sizeof slot->id, "%s", id);
-        vouch_info("worker %s connected", slot->id);
+        if (msg->user[0])
+            vouch_info("worker %s connected (CURVE key %s)", slot->id, msg->user);
+        else
+            vouch_info("worker %s connected", slot->id);
     }
     slot->last_seen = time(NULL);
     /* the other way: the worker knows vouchd hears it */

@@ -42,6 +42,9 @@ expect_eq "ingest over CURVE" accepted "$(echo "$out" | jq -r .status)"
 expect_eq "all 21 findings" 21 "$(echo "$out" | jq -r .findings)"
 expect_eq "every batch done by the allowed worker" "worker-1" "$(sql "SELECT string_agg(DISTINCT worker, ',') FROM batches")"
 expect_eq "status lists the allowed worker alone" '["worker-1"]' "$(ctl status --format json | jq -c '[.workers.list[].id]')"
+grep -q "worker worker-1 connected (CURVE key client)" "$state/log/vouchd.log" ||
+    fail "vouchd names the key a worker connected with"
+ok "vouchd names the key a worker connected with"
 
 for w in rogue-key rogue-plain rogue-impostor; do
     log=$state/log/$w.log
