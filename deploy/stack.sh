@@ -94,6 +94,16 @@ start() {  # start NAME PIDFILE LOG CMD...
     alive "$pidfile" && return 0
     nohup "$@" >>"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
+    # until the child has become the program its command line is still the
+    # shell's, then nohup's, and alive() does not know it as ours: a health
+    # check (or a down) in that window took a starting vouchd for dead and
+    # left it running. Wait for the exec (or the end of the process).
+    local pid=$!
+    for _ in $(seq 1 250); do
+        alive "$pidfile" && return 0
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.02
+    done
 }
 
 stop() {  # stop PIDFILE: SIGTERM, wait, then SIGKILL
