@@ -17,11 +17,14 @@ sink() { # NAME SCRIPT ARGS...: start a sink, wait for its port
     on_exit "kill $!"
     for _ in $(seq 100); do [ -s "$state/$name.port" ] && break; sleep 0.1; done
     [ -s "$state/$name.port" ] || fail "$name did not start: $(cat "$state/$name.log")"
-    cat "$state/$name.port"
 }
-flaky=$(sink flaky http_sink.py --fail 2)
-steady=$(sink steady http_sink.py)
-smtp=$(sink smtp smtp_sink.py)
+# not in $(...): on_exit in a subshell is forgotten, and the sink outlives the test
+sink flaky http_sink.py --fail 2
+sink steady http_sink.py
+sink smtp smtp_sink.py
+flaky=$(cat "$state/flaky.port")
+steady=$(cat "$state/steady.port")
+smtp=$(cat "$state/smtp.port")
 
 mkdir -p "$state"
 cat >"$state/vouch.conf" <<CONF
