@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "alloc.h"
+#include "curve.h"
 #include "wire.h"
 
 void vouch_ctl_fail(const char *fmt, ...)
@@ -43,12 +44,15 @@ int vouch_ctl_format_table_json(const char *name, int *format)
     return 0;
 }
 
+/* Connect to vouchd's control endpoint, with CURVE where vouch.conf wants
+ * it: 0, or the exit code after saying why not */
 static int s_connect(vouch_ctl_t *ctl)
 {
     if (ctl->control)
         return 0;
     if (!ctl->zmq_ctx)
         ctl->zmq_ctx = zmq_ctx_new();
+    const char *endpoint = ctl->cfg->control_endpoint;
     ctl->control = zmq_socket(ctl->zmq_ctx, ZMQ_DEALER);
     vouch_wire_socket_defaults(ctl->control);
     /* queue nothing for a peer that is not there: a send then fails at once */
@@ -58,18 +62,61 @@ static int s_connect(vouch_ctl_t *ctl)
      * vouchd that goes away mid-command is reported, not waited on forever */
     int timeout_ms = 5000;
     zmq_setsockopt(ctl->control, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
-    if (zmq_connect(ctl->control, ctl->cfg->control_endpoint) != 0) {
-        vouch_ctl_fail("cannot connect to %s: %s", ctl->cfg->control_endpoint,
-                       zmq_strerror(zmq_errno()));
-        return -1;
+    vouch_error_t err;
+    vouch_error_clear(&err);
+    if (vouch_curve_set_client(ctl->control, ctl->cfg, endpoint, &err) != 0) {
+        vouch_ctl_fail("%s", err.text);
+        vouch_ctl_reset(ctl);
+        return VOUCH_EXIT_REFUSED;
     }
-    /* wait briefly for the connection, so "not running" is told apart from slow */
-    zmq_pollitem_t item = {ctl->control, 0, ZMQ_POLLOUT, 0};
-    if (zmq_poll(&item, 1, 2000) <= 0 || !(item.revents & ZMQ_POLLOUT)) {
-        vouch_ctl_fail("vouchd is not running (no answer on %s)", ctl->cfg->control_endpoint);
-        return -1;
+    void *watch = vouch_curve_watch(ctl->zmq_ctx, ctl->control, "vouchctl");
+    if (zmq_connect(ctl->control, endpoint) != 0) {
+        vouch_ctl_fail("cannot connect to %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        if (watch)
+            zmq_close(watch);
+        vouch_ctl_reset(ctl);
+        return VOUCH_EXIT_UNAVAILABLE;
     }
-    return 0;
+    /* wait briefly for the connection, so "not running" is told apart from
+     * slow, and from a handshake vouchd refused */
+    int rc = VOUCH_EXIT_UNAVAILABLE;
+    char why[300] = "";
+    bool refused = false, given_up = false;
+    for (int turn = 0; turn < 20 && !given_up; turn++) {
+        zmq_pollitem_t items[] = {{ctl->control, 0, ZMQ_POLLOUT, 0}, {watch, 0, ZMQ_POLLIN, 0}};
+        if (zmq_poll(items, watch ? 2 : 1, 100) < 0)
+            break;
+        if (items[0].revents & ZMQ_POLLOUT) {
+            rc = 0;
+            break;
+        }
+        /* a broken connection is dialled again; a refusal is final */
+        char text[sizeof why];
+        int got = watch && (items[1].revents & ZMQ_POLLIN)
+                      ? vouch_curve_watch_read(watch, text, sizeof text, &refused)
+                      : -1;
+        if (got > 0)
+            snprintf(why, sizeof why, "%s", text);
+        given_up = got == 2;
+    }
+    if (watch) {
+        zmq_socket_monitor(ctl->control, NULL, 0);
+        zmq_close(watch);
+    }
+    if (rc == 0)
+        return 0;
+    vouch_ctl_reset(ctl);
+    if (refused) {
+        vouch_ctl_fail("vouchd refused this client's key (curve_client_key %s): its .pub must be "
+                       "in vouchd's curve_allow_dir",
+                       ctl->cfg->curve_client_key);
+        return VOUCH_EXIT_REFUSED;
+    }
+    if (why[0])
+        vouch_ctl_fail("no connection to vouchd: handshake failed %s", why);
+    else
+        vouch_ctl_fail("vouchd is not running (no answer on %s)", endpoint);
+    return VOUCH_EXIT_UNAVAILABLE;
 }
 
 void vouch_ctl_reset(vouch_ctl_t *ctl)
@@ -85,8 +132,9 @@ int vouch_ctl_send(vouch_ctl_t *ctl, json_t *request, const void *payload, size_
         vouch_ctl_fail("cannot build the request (a name that is not text?)");
         return VOUCH_EXIT_REFUSED;
     }
-    if (s_connect(ctl) != 0)
-        return VOUCH_EXIT_UNAVAILABLE;
+    int rc = s_connect(ctl);
+    if (rc != 0)
+        return rc;
     if (vouch_wire_send(ctl->control, NULL, 0, request, payload, len, 0) != 0) {
         vouch_ctl_fail("cannot reach vouchd: %s", zmq_strerror(zmq_errno()));
         return VOUCH_EXIT_UNAVAILABLE;

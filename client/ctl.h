@@ -87,5 +87,6 @@ int vouch_cmd_user(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_suppression(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_subscription(vouch_ctl_t *ctl, int argc, char **argv);
 int vouch_cmd_digest(vouch_ctl_t *ctl, int argc, char **argv);
+int vouch_cmd_keygen(vouch_ctl_t *ctl, int argc, char **argv);
 
 #endif

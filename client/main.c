@@ -43,6 +43,9 @@ static void s_usage(FILE *out)
             "  assign FINDING_ID... --to NAME   who is to look at these findings\n"
             "  user add NAME --person 姓名 | list | remove NAME\n"
             "                          vouch's users: database roles linked to a person\n"
+            "  keygen NAME [--dir DIR] | keygen --missing\n"
+            "                          CURVE key pairs for vouchd (NAME server) and the\n"
+            "                          workers and vouchctl it lets in; needs no vouchd\n"
             "\n"
             "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
             "  VOUCH_USER   the database user to connect as (default: vouch's own role)\n"
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
         {"suppression", vouch_cmd_suppression},
         {"subscription", vouch_cmd_subscription},
         {"digest", vouch_cmd_digest},
+        {"keygen", vouch_cmd_keygen},
         // clang-format on
     };
     const char *name = argv[i];
@@ -111,8 +115,9 @@ int main(int argc, char **argv)
     /* nor does check: it reads files here, without vouchd or the database */
     bool local = strcmp(name, "check") == 0;
     /* rules reads the policy vouch.conf names when there is a state folder,
-     * else the default policy (or --policy FILE) */
-    bool config_optional = strcmp(name, "rules") == 0;
+     * else the default policy (or --policy FILE); keygen writes into the
+     * state folder's keys/ when there is one, else where it is told */
+    bool config_optional = strcmp(name, "rules") == 0 || strcmp(name, "keygen") == 0;
     /* check reads .xls as vouchd does: FreeXL in the helper process */
     vouch_sheet_isolate_beside_self();
     vouch_ctl_t ctl = {0};

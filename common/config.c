@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "curve.h"
 #include "text.h"
 
 /* The prefix of the per-org lines: profile.<org> = P[, P2...] */
@@ -38,6 +39,15 @@ static const s_setting_t s_settings[] = {
     S(control_endpoint, S_STR, "ipc://%h/run/control.sock", false, "vouchctl and worker control"),
     S(work_endpoint, S_STR, "ipc://%h/run/work.sock", false, "batches to workers"),
     S(results_endpoint, S_STR, "ipc://%h/run/results.sock", false, "findings from workers"),
+    S(curve, S_STR, "auto", false,
+      "CURVE on the endpoints: auto (on but for ipc:// and loopback tcp://), on or off"),
+    S(curve_server_key, S_STR, "%h/keys/server.key", false, "vouchd's CURVE key pair (0600)"),
+    S(curve_server_public, S_STR, "%h/keys/server.pub", false,
+      "vouchd's public key, for workers and vouchctl"),
+    S(curve_client_key, S_STR, "%h/keys/client.key", false,
+      "the CURVE key pair a worker or vouchctl connects with (0600)"),
+    S(curve_allow_dir, S_STR, "%h/keys/allowed", false,
+      "vouchd lets in the clients whose NAME.pub is here"),
     S(spool_dir, S_STR, "%h/spool", false, "files waiting to be stored"),
     S(sql_dir, S_STR, VOUCH_SOURCE_DIR "/sql", false, "the numbered SQL migrations"),
     S(policy_file, S_STR, VOUCH_SOURCE_DIR "/deploy/policy/cn-default.json", true,
@@ -248,6 +258,10 @@ vouch_config_t *vouch_config_new(const char *home, vouch_error_t *err)
         self->max_attempts < 1) {
         vouch_error_set(err, "batch_lines, max_inflight, dispatch_timeout and max_attempts must "
                              "be at least 1");
+        goto fail;
+    }
+    if (!vouch_curve_mode_ok(self->curve)) {
+        vouch_error_set(err, "curve: \"%s\" is not auto, on or off", self->curve);
         goto fail;
     }
     return self;

@@ -19,11 +19,16 @@ typedef struct {
 } vouch_config_org_profile_t;
 
 typedef struct {
-    char *home;             /* the state folder, absolute */
-    char *database;         /* libpq conninfo; "" = the embedded cluster in home/pg */
-    char *control_endpoint; /* ROUTER: vouchctl requests, uploads, worker heartbeats, policy */
-    char *work_endpoint;    /* PUSH: batches to workers */
-    char *results_endpoint; /* PULL: findings from workers */
+    char *home;                /* the state folder, absolute */
+    char *database;            /* libpq conninfo; "" = the embedded cluster in home/pg */
+    char *control_endpoint;    /* ROUTER: vouchctl requests, uploads, worker heartbeats, policy */
+    char *work_endpoint;       /* PUSH: batches to workers */
+    char *results_endpoint;    /* PULL: findings from workers */
+    char *curve;               /* auto, on or off: CURVE on the endpoints (curve.h) */
+    char *curve_server_key;    /* vouchd's key pair */
+    char *curve_server_public; /* vouchd's public key, as its clients hold it */
+    char *curve_client_key;    /* a worker's or vouchctl's own key pair */
+    char *curve_allow_dir;     /* vouchd: NAME.pub of every client let in */
     char *spool_dir;
     char *sql_dir; /* numbered migrations, applied once each at start */
     char *policy_file;
@@ -45,7 +50,7 @@ typedef struct {
     char *mail_from;      /* digests by mail */
     char *smtp_url;
     char *smtp_user;
-    char *smtp_password; /* never logged */
+    char *smtp_password;                      /* never logged */
     vouch_config_org_profile_t *org_profiles; /* profile.<org> lines, in file order */
     size_t norg_profiles;
 } vouch_config_t;

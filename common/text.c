@@ -236,6 +236,14 @@ bool vouch_text_ends_with(const char *s, const char *suffix)
     return m <= n && memcmp(s + n - m, suffix, m) == 0;
 }
 
+char *vouch_text_no_controls(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    return s;
+}
+
 char *vouch_text_sanitize(const char *s)
 {
     vouch_buf_t b;

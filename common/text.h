@@ -32,6 +32,11 @@ int vouch_text_width(const char *s);
  * New string. */
 char *vouch_text_sanitize(const char *s);
 
+/* Replace every ASCII control character (and DEL) of s by a space, in
+ * place: text a peer sent, before it goes into a log line or a file name,
+ * where a newline could forge a line. Returns s. */
+char *vouch_text_no_controls(char *s);
+
 /* true if s ends with the UTF-8 string suffix */
 bool vouch_text_ends_with(const char *s, const char *suffix);
 

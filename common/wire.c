@@ -29,8 +29,17 @@ void vouch_wire_socket_defaults(void *socket)
      * times the connection out and asserts on reconnecting (libzmq #3937). */
     int type = 0;
     size_t tsz = sizeof type;
-    if (zmq_getsockopt(socket, ZMQ_TYPE, &type, &tsz) == 0 &&
-        (type == ZMQ_ROUTER || type == ZMQ_DEALER)) {
+    zmq_getsockopt(socket, ZMQ_TYPE, &type, &tsz);
+    if (type == ZMQ_PUSH) {
+        /* a PUSH never reads, but a peer that says it is a PULL may still
+         * send: hold at most one small message of it (the handshake's
+         * commands fit; a larger frame closes the connection) */
+        int64_t small = VOUCH_WIRE_MAX_HEADER;
+        int one = 1;
+        zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &small, sizeof small);
+        zmq_setsockopt(socket, ZMQ_RCVHWM, &one, sizeof one);
+    }
+    if (type == ZMQ_ROUTER || type == ZMQ_DEALER) {
         int ivl = 2000, timeout = 6000;
         zmq_setsockopt(socket, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
         zmq_setsockopt(socket, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
@@ -61,6 +70,17 @@ static int s_more(void *socket)
     return more;
 }
 
+bool vouch_wire_name_ok(const char *s, size_t max)
+{
+    if (!s || !*s)
+        return false;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        if (*p < 0x20 || *p == 0x7f || n >= max)
+            return false;
+    return true;
+}
+
 int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg, vouch_error_t *err)
 {
     memset(msg, 0, sizeof *msg);
@@ -88,6 +108,10 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
         vouch_error_set(err, "header of %zu bytes is over the limit", zmq_msg_size(&frame));
         goto refuse;
     }
+    /* libzmq's metadata of the connection: what ZAP named the peer */
+    const char *user = zmq_msg_gets(&frame, "User-Id");
+    if (user)
+        snprintf(msg->user, sizeof msg->user, "%s", user);
     json_error_t jerr;
     msg->header =
         json_loadb(zmq_msg_data(&frame), zmq_msg_size(&frame), JSON_REJECT_DUPLICATES, &jerr);
@@ -102,8 +126,8 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
         goto refuse;
     }
     msg->type = json_string_value(json_object_get(msg->header, "type"));
-    if (!msg->type) {
-        vouch_error_set(err, "header has no type");
+    if (!vouch_wire_name_ok(msg->type, 64)) {
+        vouch_error_set(err, "header has no type, or not a short name");
         goto refuse;
     }
     if (s_more(socket)) {
@@ -112,6 +136,12 @@ int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg,
             goto refuse;
         }
         msg->has_payload = true;
+        /* ZMQ_MAXMSGSIZE says so on the network; inproc pipes have no limit */
+        if (zmq_msg_size(&msg->payload) > VOUCH_WIRE_MAX_PAYLOAD) {
+            vouch_error_set(err, "payload of %zu bytes is over the limit",
+                            zmq_msg_size(&msg->payload));
+            goto refuse;
+        }
         if (s_more(socket)) {
             vouch_error_set(err, "too many frames");
             goto refuse;

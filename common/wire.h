@@ -45,6 +45,8 @@
 #define VOUCH_WIRE_MAX_HEADER 65536        /* bytes of JSON header */
 #define VOUCH_WIRE_MAX_PAYLOAD (64u << 20) /* bytes of one payload frame */
 #define VOUCH_WIRE_CHUNK (256u << 10)      /* upload chunk size */
+/* the largest frame vouchd's control endpoint takes: a header or a chunk */
+#define VOUCH_WIRE_MAX_CONTROL (VOUCH_WIRE_CHUNK + VOUCH_WIRE_MAX_HEADER)
 #define VOUCH_WIRE_MAX_ID 255
 
 typedef struct {
@@ -54,6 +56,7 @@ typedef struct {
     const char *type;  /* borrowed from header */
     zmq_msg_t payload; /* empty when the message had none */
     bool has_payload;
+    char user[64]; /* the key's name vouchd's ZAP handler gave the sender (CURVE), else "" */
 } vouch_wire_msg_t;
 
 /* Receive one whole message (all frames, even when it is refused, so the socket
@@ -75,6 +78,10 @@ json_t *vouch_wire_header(const char *type);
 
 /* Reply {"type":"error","error":text} to id. */
 int vouch_wire_send_error(void *socket, const void *id, size_t id_len, const char *text);
+
+/* true when s is a short name a peer may give (a type, a worker's id, a
+ * policy version): 1 to max bytes, none of them a control character */
+bool vouch_wire_name_ok(const char *s, size_t max);
 
 /* Header field helpers: -1 when absent or of another type. */
 int vouch_wire_get_int(const json_t *header, const char *key, long long *out);

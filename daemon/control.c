@@ -3,6 +3,7 @@
  * policy fetches and worker heartbeats. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,22 @@ static void s_reply(vouch_server_t *self, vouch_wire_msg_t *msg, json_t *h)
 static void s_refuse(vouch_server_t *self, vouch_wire_msg_t *msg, const char *text)
 {
     vouch_wire_send_error(self->control, msg->id, msg->id_len, text);
+}
+
+/* A request that does not fit its type (a field missing or of another type,
+ * an unknown type): answered like any refusal, and logged (rate-limited):
+ * vouchctl and the workers never send one */
+static void s_malformed(vouch_server_t *self, vouch_wire_msg_t *msg, const char *text)
+{
+    vouch_server_refused(self, "control", NULL, "dropped a message: %s", text);
+    s_refuse(self, msg, text);
+}
+
+/* An optional text field: absent, null, or text */
+static bool s_optional_str(const vouch_wire_msg_t *msg, const char *key)
+{
+    json_t *v = json_object_get(msg->header, key);
+    return !v || json_is_null(v) || json_is_string(v);
 }
 
 /* The upload a message continues: only the peer that began it may */
@@ -65,7 +82,7 @@ static char *s_clean_name(const char *name)
     base = base ? base + 1 : name;
     while (*base == '.')
         base++;
-    char *clean = vouch_text_sanitize(*base ? base : "upload");
+    char *clean = vouch_text_no_controls(vouch_text_sanitize(*base ? base : "upload"));
     /* NAME.meta is the spool's own sidecar: such a file would never be taken */
     size_t n = strlen(clean);
     if (n >= 5 && strcmp(clean + n - 5, ".meta") == 0) {
@@ -88,8 +105,9 @@ static void s_ingest_begin(vouch_server_t *self, vouch_wire_msg_t *msg)
     const char *name = vouch_wire_get_str(msg->header, "name");
     const char *org = vouch_wire_get_str(msg->header, "org");
     long long size;
-    if (!name || vouch_wire_get_int(msg->header, "size", &size) != 0 || size < 0) {
-        s_refuse(self, msg, "ingest_begin needs a name and a size");
+    if (!name || vouch_wire_get_int(msg->header, "size", &size) != 0 || size < 0 ||
+        !s_optional_str(msg, "org")) {
+        s_malformed(self, msg, "ingest_begin needs a name and a size (and an org only as text)");
         return;
     }
     if (self->cfg->max_file_bytes > 0 && size > self->cfg->max_file_bytes) {
@@ -141,13 +159,18 @@ static void s_ingest_begin(vouch_server_t *self, vouch_wire_msg_t *msg)
 static void s_ingest_chunk(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     vouch_upload_t *u = s_upload(self, msg);
-    long long seq;
-    if (!u || vouch_wire_get_int(msg->header, "seq", &seq) != 0) {
+    long long upload, seq;
+    if (vouch_wire_get_int(msg->header, "upload", &upload) != 0 ||
+        vouch_wire_get_int(msg->header, "seq", &seq) != 0) {
+        s_malformed(self, msg, "ingest_chunk needs an upload and a seq");
+        return;
+    }
+    if (!u) {
         s_refuse(self, msg, "no such upload (it may have timed out): send the file again");
         return;
     }
     size_t len = msg->has_payload ? zmq_msg_size(&msg->payload) : 0;
-    if (seq != u->next_seq || (long long)len + u->received > u->size) {
+    if (seq != u->next_seq || (long long)len + u->received > u->size || len > VOUCH_WIRE_CHUNK) {
         s_refuse(self, msg, "upload out of step: send the file again");
         s_upload_drop(u);
         return;
@@ -181,6 +204,11 @@ static void s_ingest_chunk(vouch_server_t *self, vouch_wire_msg_t *msg)
 static void s_ingest_end(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     vouch_upload_t *u = s_upload(self, msg);
+    long long id;
+    if (vouch_wire_get_int(msg->header, "upload", &id) != 0 || !s_optional_str(msg, "sha256")) {
+        s_malformed(self, msg, "ingest_end needs an upload (and a sha256 only as text)");
+        return;
+    }
     if (!u) {
         s_refuse(self, msg, "no such upload (it may have timed out): send the file again");
         return;
@@ -261,8 +289,10 @@ static json_t *s_ticket_json(const vouch_ticket_t *t)
 static void s_file_status(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     const char *ticket = vouch_wire_get_str(msg->header, "ticket");
-    if (!ticket) {
-        s_refuse(self, msg, "file_status needs a ticket");
+    /* SHA-256-upload-start: hex digits and dashes */
+    if (!ticket || !*ticket || strlen(ticket) >= sizeof self->tickets[0].ticket ||
+        strspn(ticket, "0123456789abcdef-") != strlen(ticket)) {
+        s_malformed(self, msg, "file_status needs a ticket");
         return;
     }
     vouch_ticket_t *t = vouch_control_ticket(self, ticket, false);
@@ -317,7 +347,7 @@ static void s_ledger_status(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     long long id;
     if (vouch_wire_get_int(msg->header, "ledger_id", &id) != 0) {
-        s_refuse(self, msg, "ledger_status needs a ledger_id");
+        s_malformed(self, msg, "ledger_status needs a ledger_id");
         return;
     }
     if (!self->db_up) {
@@ -408,6 +438,10 @@ static void s_status(vouch_server_t *self, vouch_wire_msg_t *msg)
 static void s_policy_get(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     const char *version = vouch_wire_get_str(msg->header, "version");
+    if (!s_optional_str(msg, "version")) {
+        s_malformed(self, msg, "policy_get takes a version only as text");
+        return;
+    }
     const char *bytes = self->policy_bytes;
     size_t len = self->policy_len;
     const char *served = self->policy_version;
@@ -435,8 +469,12 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
     const char *id = vouch_wire_get_str(msg->header, "worker");
     long long batches = 0;
     vouch_wire_get_int(msg->header, "batches", &batches);
-    if (!id || !*id)
+    if (!vouch_wire_name_ok(id, sizeof self->workers[0].id - 1)) {
+        /* no answer: a heartbeat is never answered with an error */
+        vouch_server_refused(self, "control", NULL,
+                             "dropped a heartbeat without a worker id of at most 63 bytes");
         return;
+    }
     vouch_worker_seen_t *slot = NULL, *oldest = &self->workers[0];
     for (int i = 0; i < VOUCH_MAX_WORKERS && !slot; i++) {
         vouch_worker_seen_t *w = &self->workers[i];
@@ -449,7 +487,10 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
         slot = oldest;
         memset(slot, 0, sizeof *slot);
         snprintf(slot->id, sizeof slot->id, "%s", id);
-        vouch_info("worker %s connected", slot->id);
+        if (msg->user[0])
+            vouch_info("worker %s connected (CURVE key %s)", slot->id, msg->user);
+        else
+            vouch_info("worker %s connected", slot->id);
     }
     slot->last_seen = time(NULL);
     /* the other way: the worker knows vouchd hears it */
@@ -462,6 +503,13 @@ static void s_heartbeat(vouch_server_t *self, vouch_wire_msg_t *msg)
 void vouch_control_handle(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     const char *type = msg->type;
+    /* only a chunk carries bytes after its header */
+    if (msg->has_payload && strcmp(type, "ingest_chunk") != 0) {
+        char text[128];
+        snprintf(text, sizeof text, "a \"%.64s\" request carries no payload", type);
+        s_malformed(self, msg, text);
+        return;
+    }
     if (strcmp(type, "ingest_chunk") == 0)
         s_ingest_chunk(self, msg);
     else if (strcmp(type, "ingest_begin") == 0)
@@ -481,7 +529,7 @@ void vouch_control_handle(vouch_server_t *self, vouch_wire_msg_t *msg)
     else {
         char text[128];
         snprintf(text, sizeof text, "unknown request type \"%.64s\"", type);
-        s_refuse(self, msg, text);
+        s_malformed(self, msg, text);
     }
 }
 

@@ -3,6 +3,8 @@
  * the batch's "done" are one transaction, and findings are ON CONFLICT DO
  * NOTHING on (line, rule): a batch answered twice is stored once. */
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "db.h"
 #include "log.h"
 #include "server.h"
+#include "text.h"
 
 /* SELECT list of a batch's lines; s_line_from_row reads it in this order */
 #define S_LINE_COLUMNS                                                                             \
@@ -336,6 +339,12 @@ static bool s_rule_id_ok(const char *s)
     return true;
 }
 
+/* An integer field that fits PostgreSQL's int, at least min */
+static bool s_int_ok(const json_t *v, long long min)
+{
+    return json_is_integer(v) && json_integer_value(v) >= min && json_integer_value(v) <= INT32_MAX;
+}
+
 /* Check each finding's shape; a worker that sends anything else is wrong,
  * and nothing of its answer is stored. */
 static const char *s_validate(json_t *findings)
@@ -347,9 +356,9 @@ static const char *s_validate(json_t *findings)
     json_array_foreach(findings, i, f)
     {
         const char *sev = json_string_value(json_object_get(f, "severity"));
-        if (!json_is_object(f) || !json_is_integer(json_object_get(f, "seq")) ||
+        if (!json_is_object(f) || !s_int_ok(json_object_get(f, "seq"), 0) ||
             !s_rule_id_ok(json_string_value(json_object_get(f, "rule"))) ||
-            !json_is_integer(json_object_get(f, "rule_version")) ||
+            !s_int_ok(json_object_get(f, "rule_version"), 0) ||
             !json_is_string(json_object_get(f, "profile")) || !sev ||
             (strcmp(sev, "high") != 0 && strcmp(sev, "medium") != 0 && strcmp(sev, "low") != 0) ||
             !json_is_integer(json_object_get(f, "amount")) ||
@@ -361,20 +370,49 @@ static const char *s_validate(json_t *findings)
     return NULL;
 }
 
+/* The batch an answer names: a ledger id and a batch number in range, and
+ * the worker's name and the policy version as short text (worker NULL:
+ * not asked for). NULL, or what is wrong. */
+static const char *s_answer_ok(const vouch_wire_msg_t *msg, long long *ledger_id,
+                               long long *batch_no, const char **worker, const char **policy)
+{
+    *worker = vouch_wire_get_str(msg->header, "worker");
+    if (vouch_wire_get_int(msg->header, "ledger_id", ledger_id) != 0 || *ledger_id < 1 ||
+        vouch_wire_get_int(msg->header, "batch_no", batch_no) != 0 || *batch_no < 0 ||
+        *batch_no > INT32_MAX)
+        return "no ledger_id and batch_no, or out of range";
+    if (*worker && !vouch_wire_name_ok(*worker, 64))
+        return "a worker name that is not a short name";
+    if (policy) {
+        *policy = vouch_wire_get_str(msg->header, "policy");
+        if (!vouch_wire_name_ok(*policy, 64) || !*worker)
+            return "no policy or worker";
+    }
+    return NULL;
+}
+
 /* A worker could not read a batch at all: the same bytes would fail again. */
 static void s_batch_error(vouch_server_t *self, vouch_wire_msg_t *msg)
 {
     long long ledger_id, batch_no;
+    const char *worker;
     const char *error = vouch_wire_get_str(msg->header, "error");
-    const char *worker = vouch_wire_get_str(msg->header, "worker");
-    if (vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
-        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !error || !self->db_up)
+    const char *bad = s_answer_ok(msg, &ledger_id, &batch_no, &worker, NULL);
+    if (bad || !error || msg->has_payload) {
+        vouch_server_refused(self, "results", NULL, "dropped a batch_error: %s",
+                             bad ? bad : "no error, or a payload");
+        return;
+    }
+    if (!self->db_up)
         return;
     char lid[24], bno[24], reason[300];
     snprintf(lid, sizeof lid, "%lld", ledger_id);
     snprintf(bno, sizeof bno, "%lld", batch_no);
-    snprintf(reason, sizeof reason, "%.64s: %.200s", worker ? worker : "a worker", error);
-    s_park(self, lid, bno, reason);
+    /* cut between characters: PostgreSQL takes UTF-8 only */
+    char cut[201];
+    vouch_text_copy(cut, sizeof cut, error, strlen(error));
+    snprintf(reason, sizeof reason, "%s: %s", worker ? worker : "a worker", cut);
+    s_park(self, lid, bno, vouch_text_no_controls(reason));
 }
 
 void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
@@ -383,14 +421,17 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
         s_batch_error(self, msg);
         return;
     }
+    if (strcmp(msg->type, "findings") != 0) {
+        vouch_server_refused(self, "results", NULL, "dropped a message of type \"%.64s\"",
+                             msg->type);
+        return;
+    }
     long long ledger_id, batch_no;
-    const char *policy = vouch_wire_get_str(msg->header, "policy");
-    const char *worker = vouch_wire_get_str(msg->header, "worker");
-    if (strcmp(msg->type, "findings") != 0 ||
-        vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
-        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !policy || !worker ||
-        !msg->has_payload) {
-        vouch_server_note_error(self, "results: dropped a malformed message");
+    const char *policy, *worker;
+    const char *bad = s_answer_ok(msg, &ledger_id, &batch_no, &worker, &policy);
+    if (bad || !msg->has_payload) {
+        vouch_server_refused(self, "results", NULL, "dropped findings: %s",
+                             bad ? bad : "no payload");
         return;
     }
     if (!self->db_up)
@@ -398,9 +439,9 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
     json_error_t jerr;
     json_t *findings =
         json_loadb(zmq_msg_data(&msg->payload), zmq_msg_size(&msg->payload), 0, &jerr);
-    const char *bad = findings ? s_validate(findings) : "findings payload is not JSON";
+    bad = findings ? s_validate(findings) : "findings payload is not JSON";
     if (bad) {
-        vouch_server_note_error(self, "results from %.64s: %s", worker, bad);
+        vouch_server_refused(self, "results", NULL, "dropped findings from %s: %s", worker, bad);
         json_decref(findings);
         return;
     }

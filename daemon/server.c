@@ -45,6 +45,42 @@ void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
     self->next_error = (self->next_error + 1) % VOUCH_MAX_ERRORS;
 }
 
+void vouch_server_refused(vouch_server_t *self, const char *what, const char *kind, const char *fmt,
+                          ...)
+{
+    char key[160], text[400];
+    snprintf(key, sizeof key, "%s %s", what, kind ? kind : "");
+    va_list ap;
+    va_start(ap, fmt);
+    bool pass = vouch_ratelimit_vline(self->log, key, time(NULL), text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (pass)
+        vouch_server_note_error(self, "%s: %s", what, text);
+}
+
+/* Once a minute: what the limiter held back and no line said */
+static void s_refused_summary(vouch_server_t *self)
+{
+    unsigned long held = vouch_ratelimit_held(self->log, time(NULL));
+    if (held)
+        vouch_warn("%lu more refused, not logged one by one", held);
+}
+
+static const char *const s_socket_names[] = {"control", "work", "results"};
+
+/* A handshake failed on one of the endpoints: bytes that are not ZMTP, a
+ * peer without CURVE. A key refused is the ZAP handler's to log. */
+static void s_watch(vouch_server_t *self, int i)
+{
+    char text[300];
+    bool refused;
+    int rc;
+    while ((rc = vouch_curve_watch_read(self->watch[i], text, sizeof text, &refused)) >= 0)
+        if (rc > 0 && !refused)
+            vouch_server_refused(self, s_socket_names[i], text, "a peer failed the handshake %s",
+                                 text);
+}
+
 void vouch_server_db_failed(vouch_server_t *self, const char *why)
 {
     if (self->db_up) {
@@ -169,7 +205,7 @@ static void s_drain(vouch_server_t *self, void *socket, bool router, int max,
         if (rc == -1)
             return;
         if (rc == -2) {
-            vouch_server_note_error(self, "%s: dropped a message: %s", what, err.text);
+            vouch_server_refused(self, what, NULL, "dropped a message: %s", err.text);
             if (router && msg.id_len)
                 vouch_wire_send_error(socket, msg.id, msg.id_len, err.text);
             vouch_wire_msg_close(&msg);
@@ -235,16 +271,22 @@ int vouch_server_run(vouch_server_t *self, volatile int *stop, volatile int *rel
                 vouch_server_note_error(self, "policy not reloaded, keeping %s: %s", old,
                                         vouch_error_format(&err, text, sizeof text));
             }
+            vouch_zap_reload(self->zap);
         }
         vouch_notify_watchdog();
         zmq_pollitem_t items[] = {
-            {self->control, 0, ZMQ_POLLIN, 0},
-            {self->results, 0, ZMQ_POLLIN, 0},
-            {self->storer_pipe, 0, ZMQ_POLLIN, 0},
+            {self->control, 0, ZMQ_POLLIN, 0},     {self->results, 0, ZMQ_POLLIN, 0},
+            {self->storer_pipe, 0, ZMQ_POLLIN, 0}, {self->watch[0], 0, ZMQ_POLLIN, 0},
+            {self->watch[1], 0, ZMQ_POLLIN, 0},    {self->watch[2], 0, ZMQ_POLLIN, 0},
         };
-        int rc = zmq_poll(items, 3, 100);
+        int nitems = self->watch[0] && self->watch[1] && self->watch[2] ? 6 : 3;
+        int rc = zmq_poll(items, nitems, 100);
         if (rc < 0 && zmq_errno() != EINTR)
             return -1;
+        for (int i = 3; i < nitems; i++)
+            if (items[i].revents & ZMQ_POLLIN)
+                s_watch(self, i - 3);
+        s_refused_summary(self);
         if (items[2].revents & ZMQ_POLLIN)
             s_drain(self, self->storer_pipe, false, 64, s_storer_message, "storer");
         if (items[0].revents & ZMQ_POLLIN)
@@ -311,7 +353,10 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     return 0;
 }
 
-static void *s_bind(vouch_server_t *self, int type, const char *endpoint, vouch_error_t *err)
+/* Bind one endpoint: CURVE (with keys, NULL: none) as vouch.conf says for
+ * it, and its handshakes watched as watch_i. */
+static void *s_bind(vouch_server_t *self, int type, const char *endpoint,
+                    const vouch_curve_keypair_t *keys, int watch_i, vouch_error_t *err)
 {
     void *s = zmq_socket(self->ctx, type);
     vouch_wire_socket_defaults(s);
@@ -320,6 +365,18 @@ static void *s_bind(vouch_server_t *self, int type, const char *endpoint, vouch_
         int hwm = 2;
         zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
     }
+    if (type == ZMQ_ROUTER) {
+        /* what comes in here is a header or an upload chunk, never more */
+        int64_t max = VOUCH_WIRE_MAX_CONTROL;
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    }
+    if (keys && vouch_curve_wanted(self->cfg->curve, endpoint) &&
+        vouch_curve_set_server(s, keys, err) != 0) {
+        zmq_close(s);
+        return NULL;
+    }
+    if (watch_i >= 0)
+        self->watch[watch_i] = vouch_curve_watch(self->ctx, s, s_socket_names[watch_i]);
     if (zmq_bind(s, endpoint) != 0) {
         vouch_error_set(err, "cannot bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
         zmq_close(s);
@@ -341,10 +398,38 @@ static void s_mkdir_for_ipc(const char *endpoint)
     free(path);
 }
 
+/* CURVE is on for some endpoint: vouchd's key pair, and the ZAP handler
+ * bound before any CURVE socket is (libzmq lets every client in while none
+ * answers). */
+static int s_curve_start(vouch_server_t *self, vouch_curve_keypair_t *keys, vouch_error_t *err)
+{
+    const vouch_config_t *cfg = self->cfg;
+    if (vouch_curve_read_keypair(cfg->curve_server_key, keys, err) != 0) {
+        char why[sizeof err->text];
+        snprintf(why, sizeof why, "%s", err->text);
+        vouch_error_set(err, "curve_server_key: %s (CURVE is on: vouchctl keygen server makes it)",
+                        why);
+        return -1;
+    }
+    if (!(self->zap = vouch_zap_new(self->ctx, cfg->curve_allow_dir, err)))
+        return -1;
+    char on[128] = "";
+    const char *endpoints[] = {cfg->control_endpoint, cfg->work_endpoint, cfg->results_endpoint};
+    for (int i = 0; i < 3; i++)
+        if (vouch_curve_wanted(cfg->curve, endpoints[i]))
+            snprintf(on + strlen(on), sizeof on - strlen(on), "%s%s", on[0] ? ", " : "",
+                     s_socket_names[i]);
+    vouch_info("CURVE on %s (curve = %s); %zu client key(s) allowed in %s", on, cfg->curve,
+               vouch_zap_allowed(self->zap), cfg->curve_allow_dir);
+    return 0;
+}
+
 vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err)
 {
     vouch_server_t *self = vouch_calloc(1, sizeof *self);
     self->cfg = cfg;
+    /* five lines a minute per socket, thirty in all */
+    self->log = vouch_ratelimit_new(60, 5, 30);
     self->started = time(NULL);
     self->storer_db_up = true; /* until the storer says otherwise */
     for (int i = 0; i < VOUCH_MAX_UPLOADS; i++)
@@ -360,10 +445,19 @@ vouch_server_t *vouch_server_new(const vouch_config_t *cfg, vouch_error_t *err)
     s_mkdir_for_ipc(cfg->control_endpoint);
     s_mkdir_for_ipc(cfg->work_endpoint);
     s_mkdir_for_ipc(cfg->results_endpoint);
-    if (!(self->control = s_bind(self, ZMQ_ROUTER, cfg->control_endpoint, err)) ||
-        !(self->work = s_bind(self, ZMQ_PUSH, cfg->work_endpoint, err)) ||
-        !(self->results = s_bind(self, ZMQ_PULL, cfg->results_endpoint, err)) ||
-        !(self->storer_pipe = s_bind(self, ZMQ_PAIR, "inproc://storer", err)))
+    vouch_curve_keypair_t keys;
+    bool curve = vouch_curve_any(cfg);
+    if (curve && s_curve_start(self, &keys, err) != 0)
+        goto fail;
+    bool bound =
+        (self->control =
+             s_bind(self, ZMQ_ROUTER, cfg->control_endpoint, curve ? &keys : NULL, 0, err)) &&
+        (self->work = s_bind(self, ZMQ_PUSH, cfg->work_endpoint, curve ? &keys : NULL, 1, err)) &&
+        (self->results =
+             s_bind(self, ZMQ_PULL, cfg->results_endpoint, curve ? &keys : NULL, 2, err)) &&
+        (self->storer_pipe = s_bind(self, ZMQ_PAIR, "inproc://storer", NULL, -1, err));
+    memset(&keys, 0, sizeof keys);
+    if (!bound)
         goto fail;
     self->storer = vouch_storer_new(self->ctx, "inproc://storer", cfg, self->ledger_rules);
     if (!self->storer) {
@@ -408,6 +502,10 @@ void vouch_server_destroy(vouch_server_t **self_p)
         zmq_close(self->results);
     if (self->storer_pipe)
         zmq_close(self->storer_pipe);
+    for (int i = 0; i < 3; i++)
+        if (self->watch[i])
+            zmq_close(self->watch[i]);
+    vouch_zap_destroy(&self->zap);
     if (self->ctx)
         zmq_ctx_term(self->ctx);
     PQfinish(self->conn);
@@ -416,6 +514,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
     free(self->policy_profile);
     vouch_policy_set_destroy(&self->policies);
     free(self->ledger_rules);
+    vouch_ratelimit_destroy(&self->log);
     free(self);
     *self_p = NULL;
 }

@@ -11,12 +11,15 @@
 #include <time.h>
 
 #include "config.h"
+#include "curve.h"
 #include "error.h"
 #include "policy_set.h"
 #include "sha256.h"
 #include "digests.h"
+#include "ratelimit.h"
 #include "storer.h"
 #include "wire.h"
+#include "zap.h"
 
 #define VOUCH_MAX_UPLOADS 64
 #define VOUCH_MAX_TICKETS 1024
@@ -62,6 +65,10 @@ typedef struct {
     void *control; /* ROUTER */
     void *work;    /* PUSH */
     void *results; /* PULL */
+    /* handshakes that failed on control, work and results (NULL: not watched) */
+    void *watch[3];
+    vouch_zap_t *zap;       /* the CURVE allow-list, when CURVE is on anywhere */
+    vouch_ratelimit_t *log; /* garbage and refusals, a few lines a minute */
     void *storer_pipe;
     vouch_storer_t *storer;
     vouch_digests_t *digests; /* the digest thread */
@@ -82,7 +89,7 @@ typedef struct {
     /* the profiles vouch.conf puts to work (policy_profile and each org's):
      * vouch_policy_set_for says which one a batch runs under */
     vouch_policy_set_t *policies;
-    char *ledger_rules;           /* what the rules PostgreSQL runs read (ledger_rules.h), JSON */
+    char *ledger_rules; /* what the rules PostgreSQL runs read (ledger_rules.h), JSON */
     /* the version before the last reload, still served to workers that hold
      * a batch dispatched under it */
     char *previous_bytes;
@@ -115,6 +122,11 @@ int64_t vouch_server_now_ms(void);
 /* Remember an error for `vouchctl status` and log it. */
 void vouch_server_note_error(vouch_server_t *self, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A message or a peer refused on socket what: logged (and remembered for
+ * status) a few times a minute for each what and kind (NULL: one kind), the
+ * rest counted into a summary line, so that one flood hides no other. */
+void vouch_server_refused(vouch_server_t *self, const char *what, const char *kind, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
 /* The database failed under the main loop: drop the connection, retry later. */
 void vouch_server_db_failed(vouch_server_t *self, const char *why);
 

@@ -94,6 +94,16 @@ start() {  # start NAME PIDFILE LOG CMD...
     alive "$pidfile" && return 0
     nohup "$@" >>"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
+    # until the child has become the program its command line is still the
+    # shell's, then nohup's, and alive() does not know it as ours: a health
+    # check (or a down) in that window took a starting vouchd for dead and
+    # left it running. Wait for the exec (or the end of the process).
+    local pid=$!
+    for _ in $(seq 1 250); do
+        alive "$pidfile" && return 0
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.02
+    done
 }
 
 stop() {  # stop PIDFILE: SIGTERM, wait, then SIGKILL
@@ -106,7 +116,10 @@ stop() {  # stop PIDFILE: SIGTERM, wait, then SIGKILL
         grep -qs '^State:[[:space:]]*[^Z[:space:]]' "/proc/$pid/status" || break
         sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    # only if it is still ours: once it is gone its number may be given to
+    # another process (pids wrap within minutes where pid_max is 32768), such
+    # as another stack's vouchd just started
+    if alive "$pidfile"; then kill -KILL "$pid" 2>/dev/null || true; fi
     rm -f "$pidfile"
 }
 
@@ -124,6 +137,10 @@ sql_dir = $top/sql
 CONF
     fi
     n=${workers:-$(conf_get workers)}; n=${n:-2}
+    # CURVE on an endpoint (vouch.conf's curve = on, or a tcp:// address other
+    # hosts reach): the keys vouch.conf names, made where missing, this host's
+    # client key allowed, so that the stack still comes up with one command
+    "$bin/vouchctl" --home "$dir" keygen --missing | sed -n 's/^made /stack: made /p'
     pg_up
     start vouchd "$run/vouchd.pid" "$dir/log/vouchd.log" "$bin/vouchd" --home "$dir"
     for i in $(seq 1 "$n"); do

@@ -3,32 +3,40 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include "alloc.h"
+#include "curve.h"
 #include "log.h"
 #include "notify.h"
 #include "policy.h"
+#include "ratelimit.h"
 #include "rules.h"
 #include "wire.h"
 
 #define S_POLICIES 8 /* (version, profile) pairs kept at hand: orgs may run under several */
 #define S_HEARTBEAT_MS 2000
 #define S_FETCH_TIMEOUT_MS 5000
+#define S_REDIAL_MS 10000 /* after vouchd refused a handshake */
 
 struct vouch_worker_t {
     const vouch_config_t *cfg;
     char *id;
     void *ctx;
-    void *pull;    /* batches */
-    void *push;    /* findings */
-    void *control; /* policy fetches, heartbeats */
+    void *pull;             /* batches */
+    void *push;             /* findings */
+    void *control;          /* policy fetches, heartbeats */
+    void *watch[3];         /* failed handshakes of pull, push, control */
+    int64_t redial_at[3];   /* libzmq gave up on vouchd there: dial again then */
+    vouch_ratelimit_t *log; /* what is dropped or refused, a few lines a minute */
     vouch_policy_t *policies[S_POLICIES];
     size_t next_policy;
     long long batches;
@@ -44,21 +52,49 @@ static int64_t s_now_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static void *s_connect(vouch_worker_t *self, int type, const char *endpoint, vouch_error_t *err)
+static const char *const s_socket_names[] = {"work", "results", "control"};
+
+/* socket i: 0 work (PULL batches), 1 results (PUSH findings), 2 control */
+static void **s_slot(vouch_worker_t *self, int i)
 {
-    void *s = zmq_socket(self->ctx, type);
+    return i == 0 ? &self->pull : i == 1 ? &self->push : &self->control;
+}
+
+/* Socket i, new and dialling vouchd, with CURVE when vouch.conf wants it
+ * there, and its handshakes watched; what it replaces is closed. 0, or -1
+ * with err (the old socket kept). */
+static int s_dial(vouch_worker_t *self, int i, vouch_error_t *err)
+{
+    static const int types[] = {ZMQ_PULL, ZMQ_PUSH, ZMQ_DEALER};
+    const char *endpoints[] = {self->cfg->work_endpoint, self->cfg->results_endpoint,
+                               self->cfg->control_endpoint};
+    void *s = zmq_socket(self->ctx, types[i]);
     vouch_wire_socket_defaults(s);
-    if (type == ZMQ_PULL) {
+    if (types[i] == ZMQ_PULL) {
         /* take few batches ahead, so the others go to idle workers */
         int hwm = 2;
         zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
     }
-    if (zmq_connect(s, endpoint) != 0) {
-        vouch_error_set(err, "cannot connect to %s: %s", endpoint, zmq_strerror(zmq_errno()));
+    if (vouch_curve_set_client(s, self->cfg, endpoints[i], err) != 0) {
         zmq_close(s);
-        return NULL;
+        return -1;
     }
-    return s;
+    void *watch = vouch_curve_watch(self->ctx, s, s_socket_names[i]);
+    if (zmq_connect(s, endpoints[i]) != 0) {
+        vouch_error_set(err, "cannot connect to %s: %s", endpoints[i], zmq_strerror(zmq_errno()));
+        if (watch)
+            zmq_close(watch);
+        zmq_close(s);
+        return -1;
+    }
+    if (*s_slot(self, i))
+        zmq_close(*s_slot(self, i));
+    if (self->watch[i])
+        zmq_close(self->watch[i]);
+    *s_slot(self, i) = s;
+    self->watch[i] = watch;
+    self->redial_at[i] = 0;
+    return 0;
 }
 
 vouch_worker_t *vouch_worker_new(const vouch_config_t *cfg, const char *id, vouch_error_t *err)
@@ -67,12 +103,13 @@ vouch_worker_t *vouch_worker_new(const vouch_config_t *cfg, const char *id, vouc
     self->cfg = cfg;
     self->id = vouch_strdup(id);
     self->ctx = zmq_ctx_new();
-    if (!(self->pull = s_connect(self, ZMQ_PULL, cfg->work_endpoint, err)) ||
-        !(self->push = s_connect(self, ZMQ_PUSH, cfg->results_endpoint, err)) ||
-        !(self->control = s_connect(self, ZMQ_DEALER, cfg->control_endpoint, err))) {
-        vouch_worker_destroy(&self);
-        return NULL;
-    }
+    /* three lines a minute per socket, ten in all */
+    self->log = vouch_ratelimit_new(60, 3, 10);
+    for (int i = 0; i < 3; i++)
+        if (s_dial(self, i, err) != 0) {
+            vouch_worker_destroy(&self);
+            return NULL;
+        }
     return self;
 }
 
@@ -89,7 +126,11 @@ void vouch_worker_destroy(vouch_worker_t **self_p)
         zmq_close(self->push);
     if (self->control)
         zmq_close(self->control);
+    for (int i = 0; i < 3; i++)
+        if (self->watch[i])
+            zmq_close(self->watch[i]);
     zmq_ctx_term(self->ctx);
+    vouch_ratelimit_destroy(&self->log);
     free(self->id);
     free(self);
     *self_p = NULL;
@@ -102,6 +143,48 @@ static void s_heartbeat(vouch_worker_t *self)
     vouch_wire_send(self->control, NULL, 0, h, NULL, 0, ZMQ_DONTWAIT);
     json_decref(h);
     self->last_heartbeat = s_now_ms();
+}
+
+/* A message dropped or a handshake failed on socket what: a few lines a
+ * minute, the rest counted */
+static void s_dropped(vouch_worker_t *self, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void s_dropped(vouch_worker_t *self, const char *what, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    bool pass = vouch_ratelimit_vline(self->log, what, time(NULL), text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (pass)
+        vouch_warn("%s: %s", what, text);
+}
+
+/* A handshake with vouchd failed: this worker's key refused, CURVE on one
+ * side only, a wrong server key */
+static void s_watch(vouch_worker_t *self, int i)
+{
+    char text[300];
+    bool refused;
+    int rc;
+    while ((rc = vouch_curve_watch_read(self->watch[i], text, sizeof text, &refused)) >= 0) {
+        if (rc == 0)
+            continue;
+        /* libzmq dials no more after a refusal: the worker does, now and
+         * then, so that a key allowed later is let in without a restart */
+        if (rc == 2 && !self->redial_at[i])
+            self->redial_at[i] = s_now_ms() + S_REDIAL_MS;
+        if (refused)
+            s_dropped(self, s_socket_names[i],
+                      "vouchd refused this worker's key (curve_client_key %s): its .pub must be "
+                      "in vouchd's curve_allow_dir",
+                      self->cfg->curve_client_key);
+        else
+            s_dropped(self, s_socket_names[i],
+                      "handshake with vouchd failed %s: is curve the same on both sides, and "
+                      "curve_server_public vouchd's public key?",
+                      text);
+    }
 }
 
 /* The policy of that version: at hand, or fetched from vouchd and checked
@@ -201,9 +284,11 @@ static void s_batch(vouch_worker_t *self, vouch_wire_msg_t *msg)
     json_t *contracts_json = json_object_get(msg->header, "contracts");
     if (strcmp(msg->type, "batch") != 0 ||
         vouch_wire_get_int(msg->header, "ledger_id", &ledger_id) != 0 ||
-        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 || !version || !profile ||
+        vouch_wire_get_int(msg->header, "batch_no", &batch_no) != 0 ||
+        !vouch_wire_name_ok(version, 64) || !vouch_wire_name_ok(profile, 64) ||
         !json_is_array(contracts_json) || !msg->has_payload) {
-        vouch_warn("dropped a malformed batch message");
+        s_dropped(self, "work", "dropped a \"%.32s\" message: not a batch with its fields",
+                  msg->type);
         return;
     }
     const vouch_policy_t *policy = s_policy(self, version, profile);
@@ -279,10 +364,12 @@ int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
     while (!*stop) {
         vouch_notify_watchdog();
         zmq_pollitem_t items[] = {
-            {self->pull, 0, ZMQ_POLLIN, 0},
-            {self->control, 0, ZMQ_POLLIN, 0},
+            {self->pull, 0, ZMQ_POLLIN, 0},     {self->control, 0, ZMQ_POLLIN, 0},
+            {self->watch[0], 0, ZMQ_POLLIN, 0}, {self->watch[1], 0, ZMQ_POLLIN, 0},
+            {self->watch[2], 0, ZMQ_POLLIN, 0},
         };
-        int rc = zmq_poll(items, 2, 500);
+        int nitems = self->watch[0] && self->watch[1] && self->watch[2] ? 5 : 2;
+        int rc = zmq_poll(items, nitems, 500);
         if (rc < 0 && zmq_errno() != EINTR)
             return -1;
         if (items[0].revents & ZMQ_POLLIN) {
@@ -294,18 +381,32 @@ int vouch_worker_run(vouch_worker_t *self, volatile int *stop)
                 s_batch(self, &msg);
                 vouch_wire_msg_close(&msg);
             } else if (r == -2)
-                vouch_warn("dropped a message on the work socket: %s", err.text);
+                s_dropped(self, "work", "dropped a message: %s", err.text);
         }
         if (items[1].revents & ZMQ_POLLIN) {
             /* heartbeats answered, or a late answer to a policy fetch */
             vouch_wire_msg_t msg;
             vouch_error_t err;
-            if (vouch_wire_recv(self->control, false, ZMQ_DONTWAIT, &msg, &err) == 0) {
+            vouch_error_clear(&err);
+            int r = vouch_wire_recv(self->control, false, ZMQ_DONTWAIT, &msg, &err);
+            if (r == 0) {
                 s_heard(self);
                 vouch_wire_msg_close(&msg);
+            } else if (r == -2)
+                s_dropped(self, "control", "dropped a message: %s", err.text);
+        }
+        for (int i = 0; i < 3; i++)
+            if (items[2 + i].revents & ZMQ_POLLIN)
+                s_watch(self, i);
+        int64_t now = s_now_ms();
+        for (int i = 0; i < 3; i++) {
+            vouch_error_t err;
+            vouch_error_clear(&err);
+            if (self->redial_at[i] && now >= self->redial_at[i] && s_dial(self, i, &err) != 0) {
+                s_dropped(self, s_socket_names[i], "cannot dial vouchd again: %s", err.text);
+                self->redial_at[i] = now + S_REDIAL_MS;
             }
         }
-        int64_t now = s_now_ms();
         if (now - self->last_heartbeat >= S_HEARTBEAT_MS)
             s_heartbeat(self);
         if (!self->silent && now - self->last_heard > 3 * S_HEARTBEAT_MS) {

@@ -13,6 +13,9 @@ kill_extras() {
 }
 s_on_exit() {
     local rc=$?
+    # errexit would end the trap at (exit $rc) below, before cleanup: a
+    # failed test then left its stack running and printed no logs
+    set +e
     kill_extras
     (exit $rc) # cleanup reads the test's status from $?
     cleanup

@@ -132,13 +132,20 @@ static void test_ends_with(void **state)
     assert_false(vouch_text_ends_with(NULL, "社"));
 }
 
+static void test_no_controls(void **state)
+{
+    (void)state;
+    char s[] = "a\nforged\rline\t\x1b[31m\x7f 审计";
+    assert_string_equal(vouch_text_no_controls(s), "a forged line  [31m  审计");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfkc_full_width),
         cmocka_unit_test(test_nfkc_trims), cmocka_unit_test(test_fold),
         cmocka_unit_test(test_length),     cmocka_unit_test(test_width),
-        cmocka_unit_test(test_ends_with),
+        cmocka_unit_test(test_ends_with),  cmocka_unit_test(test_no_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,7 +152,13 @@ static void test_framing_over_sockets(void **state)
 
     /* garbage, a wrong version, a missing type, too many frames: refused,
      * and the socket stays in step for the next good message */
-    const char *bad[] = {"not json", "[1,2]", "{\"v\":1,\"type\":\"status\"}", "{\"v\":2}"};
+    const char *bad[] = {"not json",
+                         "[1,2]",
+                         "{\"v\":1,\"type\":\"status\"}",
+                         "{\"v\":2}",
+                         "{\"v\":\"2\",\"type\":\"status\"}",
+                         "{\"v\":2,\"type\":\"a\\nforged log line\"}",
+                         "{\"v\":2,\"type\":\"\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         zmq_send(dealer, bad[i], strlen(bad[i]), 0);
         vouch_error_clear(&err);
@@ -172,11 +178,34 @@ static void test_framing_over_sockets(void **state)
     assert_false(msg.has_payload);
     vouch_wire_msg_close(&msg);
 
+    /* a payload over the limit is refused on inproc, where no ZMQ_MAXMSGSIZE holds */
+    char *big = calloc(1, VOUCH_WIRE_MAX_PAYLOAD + 1);
+    h = vouch_wire_header("status");
+    vouch_wire_send(dealer, NULL, 0, h, big, VOUCH_WIRE_MAX_PAYLOAD + 1, 0);
+    json_decref(h);
+    free(big);
+    vouch_error_clear(&err);
+    assert_int_equal(vouch_wire_recv(router, true, 0, &msg, &err), -2);
+    assert_non_null(strstr(err.text, "over the limit"));
+
     /* nothing waiting: -1 with EAGAIN, not a refusal */
     assert_int_equal(vouch_wire_recv(router, true, ZMQ_DONTWAIT, &msg, &err), -1);
     zmq_close(dealer);
     zmq_close(router);
     zmq_ctx_term(ctx);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_true(vouch_wire_name_ok("worker-1", 63));
+    assert_true(vouch_wire_name_ok("工作机-1", 63));
+    assert_false(vouch_wire_name_ok("", 63));
+    assert_false(vouch_wire_name_ok(NULL, 63));
+    assert_false(vouch_wire_name_ok("a\nb", 63));
+    assert_false(vouch_wire_name_ok("a\x7f", 63));
+    assert_true(vouch_wire_name_ok("abc", 3));
+    assert_false(vouch_wire_name_ok("abcd", 3));
 }
 
 int main(void)
@@ -185,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_lines_round_trip),
         cmocka_unit_test(test_lines_refuse_damage),
         cmocka_unit_test(test_framing_over_sockets),
+        cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
