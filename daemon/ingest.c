@@ -375,7 +375,11 @@ static int s_voucher_rules(s_ingest_t *in, vouch_error_t *err)
     if (r) {
         in->res->findings = atol(PQgetvalue(r, 0, 0));
         PQclear(r);
-        return vouch_db_cmd(in->conn, err, "RELEASE SAVEPOINT vouch_voucher_rules", 0, NULL);
+        /* done: the rules across ledgers need not run them again (014) */
+        return vouch_db_cmd(in->conn, err, "RELEASE SAVEPOINT vouch_voucher_rules", 0, NULL) ||
+               vouch_db_cmd(in->conn, err,
+                            "UPDATE ledgers SET voucher_rules_at = now() WHERE ledger_id = $1", 1,
+                            p);
     }
     if (vouch_db_lost(in->conn)) {
         *err = rerr;
