@@ -16,12 +16,18 @@ echo
 echo "== vouchctl ingest --wait $sample"
 "$ctl" ingest --wait "$sample"
 echo
-echo "== vouchctl flags --group-by rule"
-"$ctl" flags --group-by rule
+echo "== vouchctl flags --group-by rule --sort -amount"
+"$ctl" flags --group-by rule --sort -amount
 echo
 echo "== vouchctl flags"
 "$ctl" flags
 echo
-echo "Next: $ctl show FINDING_ID   (the voucher behind a finding)"
-echo "      $ctl flags --format json | csv, --rule, --severity, --from/--to"
+echo
+echo "== vouchctl report sangong --org 永州市人力资源和社会保障局 --year 2022"
+"$ctl" report sangong --org 永州市人力资源和社会保障局 --year 2022
+echo
+echo "Next: $ctl show FINDING_ID   (the voucher behind a finding, its history)"
+echo "      $ctl flags --format xlsx -o 底稿.xlsx --sheet-per-rule   (for the working papers)"
+echo "      $ctl review FINDING_ID --confirm --note TEXT   (first, once: $ctl user add vouch --person 姓名)"
+echo "      $ctl flags --format json | csv, --rule, --severity, --from/--to, --sort"
 echo "      deploy/stack.sh down $dir   (stops everything; the data stays)"
