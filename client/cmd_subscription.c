@@ -96,11 +96,6 @@ static int s_add(vouch_ctl_t *ctl, const char *name, s_add_t *a)
         vouch_ctl_fail("--webhook-format goes with --webhook");
         return VOUCH_EXIT_USAGE;
     }
-    PGconn *db = vouch_ctl_db(ctl);
-    if (!db)
-        return VOUCH_EXIT_UNAVAILABLE;
-    vouch_buf_t orgs;
-    vouch_buf_init(&orgs);
     json_t *ja = json_array();
     for (int i = 0; i < a->norgs; i++)
         json_array_append_new(ja, json_string(a->orgs[i]));
@@ -109,9 +104,8 @@ static int s_add(vouch_ctl_t *ctl, const char *name, s_add_t *a)
     const char *p[] = {name,      orgs_json, a->severity ? a->severity : "low",
                        every,     a->at,     a->channel,
                        a->target, format,    a->when_empty ? a->when_empty : "skip"};
-    int rc = VOUCH_EXIT_OK;
-    PGresult *r = vouch_ctl_call(
-        db, NULL,
+    int rc = vouch_ctl_change(
+        ctl,
         "INSERT INTO subscriptions (name, orgs, min_severity, every, at_time, channel, target,"
         " webhook_format, when_empty, next_due)"
         " SELECT btrim($1), ARRAY(SELECT normalize(btrim(x), NFKC)"
@@ -119,13 +113,9 @@ static int s_add(vouch_ctl_t *ctl, const char *name, s_add_t *a)
         " vouch_subscription_first_due($5::time)"
         " RETURNING 'subscription ' || name || ': ' || array_to_string(orgs, ', ') || ' -> ' ||"
         " channel || ' ' || " S_SHOWN("target") " || ', first due ' ||"
-        " to_char(next_due, 'YYYY-MM-DD HH24:MI')",
-        9, p, &rc);
+                                                " to_char(next_due, 'YYYY-MM-DD HH24:MI')",
+        9, p);
     free(orgs_json);
-    vouch_buf_free(&orgs);
-    if (r)
-        printf("%s\n", PQgetvalue(r, 0, 0));
-    PQclear(r);
     return rc;
 }
 
@@ -139,12 +129,15 @@ static int s_list(vouch_ctl_t *ctl, int format)
         "SELECT s.name, array_to_json(s.orgs)::text, s.min_severity,"
         " CASE WHEN s.every = '1 day' THEN 'daily' WHEN s.every = '7 days' THEN 'weekly'"
         "  ELSE (extract(epoch FROM s.every) / 3600)::int || ' hours' END,"
-        " s.channel, " S_SHOWN("s.target") ", coalesce(s.webhook_format, ''), s.when_empty,"
-        " to_char(s.next_due, 'YYYY-MM-DD HH24:MI'),"
-        " (SELECT count(*) FROM digests d WHERE d.subscription_id = s.subscription_id),"
-        " (SELECT count(*) FROM digests d WHERE d.subscription_id = s.subscription_id"
-        "  AND d.state = 'pending')"
-        " FROM subscriptions s WHERE s.removed_at IS NULL ORDER BY s.name",
+        " s.channel, " S_SHOWN(
+            "s.target") ", coalesce(s.webhook_format, ''), s.when_empty,"
+                        " to_char(s.next_due, 'YYYY-MM-DD HH24:MI'),"
+                        " (SELECT count(*) FROM digests d WHERE d.subscription_id = "
+                        "s.subscription_id),"
+                        " (SELECT count(*) FROM digests d WHERE d.subscription_id = "
+                        "s.subscription_id"
+                        "  AND d.state = 'pending')"
+                        " FROM subscriptions s WHERE s.removed_at IS NULL ORDER BY s.name",
         0, NULL);
     if (!r)
         return VOUCH_EXIT_UNAVAILABLE;
@@ -275,16 +268,8 @@ int vouch_cmd_subscription(vouch_ctl_t *ctl, int argc, char **argv)
     if (strcmp(verb, "list") == 0 && args == 0)
         return s_list(ctl, format);
     if (strcmp(verb, "remove") == 0 && args == 1) {
-        PGconn *db = vouch_ctl_db(ctl);
-        if (!db)
-            return VOUCH_EXIT_UNAVAILABLE;
         const char *p[] = {argv[optind + 1]};
-        int rc = VOUCH_EXIT_OK;
-        PGresult *r = vouch_ctl_call(db, NULL, "SELECT vouch_subscription_remove($1)", 1, p, &rc);
-        if (r)
-            printf("%s\n", PQgetvalue(r, 0, 0));
-        PQclear(r);
-        return rc;
+        return vouch_ctl_change(ctl, "SELECT vouch_subscription_remove($1)", 1, p);
     }
     s_usage(stderr);
     return VOUCH_EXIT_USAGE;

@@ -29,19 +29,6 @@ static void s_usage(FILE *out)
                  "histories. add and remove need an admin or vouch's own role.\n");
 }
 
-static int s_change(vouch_ctl_t *ctl, const char *sql, int n, const char *const *p)
-{
-    PGconn *db = vouch_ctl_db(ctl);
-    if (!db)
-        return VOUCH_EXIT_UNAVAILABLE;
-    int rc = VOUCH_EXIT_OK;
-    PGresult *r = vouch_ctl_call(db, NULL, sql, n, p, &rc);
-    if (r)
-        printf("%s\n", PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return rc;
-}
-
 static int s_list(vouch_ctl_t *ctl, int format)
 {
     PGconn *db = vouch_ctl_db(ctl);
@@ -131,26 +118,26 @@ int vouch_cmd_user(vouch_ctl_t *ctl, int argc, char **argv)
         char *units = json_dumps(orgs, JSON_COMPACT);
         json_decref(orgs);
         const char *p[] = {argv[optind + 1], person, role, units};
-        int rc =
-            s_change(ctl,
-                     "SELECT 'user ' || u.name || ' added: ' || u.role"
-                     " || coalesce(' ' || u.person, '') || ', '"
-                     " || CASE WHEN u.role = 'admin' OR cardinality(u.orgs) = 0 THEN 'every unit'"
-                     " ELSE array_to_string(u.orgs, ', ') END"
-                     " || ' (connect with VOUCH_USER=' || u.name || ')'"
-                     " FROM vouch_user_add($1, $2, $3,"
-                     " ARRAY(SELECT json_array_elements_text($4::json))) u",
-                     4, p);
+        int rc = vouch_ctl_change(
+            ctl,
+            "SELECT 'user ' || u.name || ' added: ' || u.role"
+            " || coalesce(' ' || u.person, '') || ', '"
+            " || CASE WHEN u.role = 'admin' OR cardinality(u.orgs) = 0 THEN 'every unit'"
+            " ELSE array_to_string(u.orgs, ', ') END"
+            " || ' (connect with VOUCH_USER=' || u.name || ')'"
+            " FROM vouch_user_add($1, $2, $3,"
+            " ARRAY(SELECT json_array_elements_text($4::json))) u",
+            4, p);
         free(units);
         return rc;
     }
     json_decref(orgs);
     if (strcmp(verb, "remove") == 0 && args == 1 && !person) {
         const char *p[] = {argv[optind + 1]};
-        return s_change(ctl,
-                        "SELECT 'user ' || u.name || ' (' || u.person || ') removed'"
-                        " FROM vouch_user_remove($1) u",
-                        1, p);
+        return vouch_ctl_change(ctl,
+                                "SELECT 'user ' || u.name || ' (' || u.person || ') removed'"
+                                " FROM vouch_user_remove($1) u",
+                                1, p);
     }
     if (strcmp(verb, "list") == 0 && args == 0 && !person)
         return s_list(ctl, format);

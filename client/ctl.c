@@ -243,6 +243,19 @@ PGresult *vouch_ctl_call(PGconn *db, const char *prefix, const char *sql, int np
     return NULL;
 }
 
+int vouch_ctl_change(vouch_ctl_t *ctl, const char *sql, int nparams, const char *const *params)
+{
+    PGconn *db = vouch_ctl_db(ctl);
+    if (!db)
+        return VOUCH_EXIT_UNAVAILABLE;
+    int rc = VOUCH_EXIT_OK;
+    PGresult *r = vouch_ctl_call(db, NULL, sql, nparams, params, &rc);
+    if (r)
+        printf("%s\n", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return rc;
+}
+
 int vouch_ctl_each_finding(vouch_ctl_t *ctl, char **ids, int n, const char *sql,
                            const char *const *extra, int nextra)
 {

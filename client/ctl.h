@@ -51,6 +51,10 @@ PGresult *vouch_ctl_exec(PGconn *db, const char *sql, int nparams, const char *c
 PGresult *vouch_ctl_call(PGconn *db, const char *prefix, const char *sql, int nparams,
                          const char *const *params, int *rc);
 
+/* vouch_ctl_call on vouchctl's database, printing the row's one text column
+ * on stdout. Returns a VOUCH_EXIT_*. */
+int vouch_ctl_change(vouch_ctl_t *ctl, const char *sql, int nparams, const char *const *params);
+
 /* --year YEAR: a fiscal year into *year, or -1 after saying why (exit 2). */
 int vouch_ctl_year_arg(const char *arg, int *year);
 
