@@ -15,7 +15,7 @@
 static void s_usage(FILE *out)
 {
     fprintf(out,
-            "usage: vouchctl subscription add NAME --org UNIT [--org UNIT...]\n"
+            "usage: vouchctl subscription add NAME --org UNIT [UNIT...]\n"
             "                [--min-severity high|medium|low] [--every daily|weekly|HOURS]\n"
             "                [--at HH:MM] [--when-empty skip|brief]\n"
             "                (--dir PATH | --webhook URL [--webhook-format json|wecom|dingtalk]\n"
@@ -263,8 +263,13 @@ int vouch_cmd_subscription(vouch_ctl_t *ctl, int argc, char **argv)
         vouch_ctl_fail("one of --dir, --webhook or --mail");
         return VOUCH_EXIT_USAGE;
     }
-    if (strcmp(verb, "add") == 0 && args == 1)
+    if (strcmp(verb, "add") == 0 && args >= 1 && (args == 1 || a.norgs > 0)) {
+        /* --org A B: the words after NAME are more units (INTERFACE.md's
+         * --org ORG...) */
+        for (int i = optind + 2; i < argc && a.norgs < 64; i++)
+            a.orgs[a.norgs++] = argv[i];
         return s_add(ctl, argv[optind + 1], &a);
+    }
     if (strcmp(verb, "list") == 0 && args == 0)
         return s_list(ctl, format);
     if (strcmp(verb, "remove") == 0 && args == 1) {

@@ -11,22 +11,23 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out, "usage: vouchctl user add NAME [--role auditor|supervisor|admin] --org UNIT...\n"
-                 "                          [--person 姓名]\n"
-                 "       vouchctl user list [--format table|json]\n"
-                 "       vouchctl user remove NAME\n"
-                 "\n"
-                 "A user is a PostgreSQL role (created by add unless it exists) that sees the\n"
-                 "units --org names (repeat it; an admin sees every unit):\n"
-                 "  auditor     reads its units; reviews, assigns, suppresses there (default)\n"
-                 "  supervisor  reads its units; changes nothing\n"
-                 "  admin       reads every unit; reviews; adds and removes users\n"
-                 "An auditor or admin is linked to a person, the name the ledgers write as\n"
-                 "制单人: no one reviews the findings on a voucher their person prepared.\n"
-                 "vouchctl connects as VOUCH_USER (or libpq's PGUSER; passwords from\n"
-                 "~/.pgpass, never the command line); the history records that user. remove\n"
-                 "takes the role's login and rights away; the user stays named in the\n"
-                 "histories. add and remove need an admin or vouch's own role.\n");
+    fprintf(out,
+            "usage: vouchctl user add NAME [--role auditor|supervisor|admin] --org UNIT [UNIT...]\n"
+            "                          [--person 姓名]\n"
+            "       vouchctl user list [--format table|json]\n"
+            "       vouchctl user remove NAME\n"
+            "\n"
+            "A user is a PostgreSQL role (created by add unless it exists) that sees the\n"
+            "units --org names (repeat it; an admin sees every unit):\n"
+            "  auditor     reads its units; reviews, assigns, suppresses there (default)\n"
+            "  supervisor  reads its units; changes nothing\n"
+            "  admin       reads every unit; reviews; adds and removes users\n"
+            "An auditor or admin is linked to a person, the name the ledgers write as\n"
+            "制单人: no one reviews the findings on a voucher their person prepared.\n"
+            "vouchctl connects as VOUCH_USER (or libpq's PGUSER; passwords from\n"
+            "~/.pgpass, never the command line); the history records that user. remove\n"
+            "takes the role's login and rights away; the user stays named in the\n"
+            "histories. add and remove need an admin or vouch's own role.\n");
 }
 
 static int s_list(vouch_ctl_t *ctl, int format)
@@ -114,7 +115,10 @@ int vouch_cmd_user(vouch_ctl_t *ctl, int argc, char **argv)
     }
     const char *verb = optind < argc ? argv[optind] : "";
     int args = argc - optind - 1;
-    if (strcmp(verb, "add") == 0 && args == 1) {
+    if (strcmp(verb, "add") == 0 && args >= 1 && (args == 1 || json_array_size(orgs) > 0)) {
+        /* --org A B: the words after NAME are more units */
+        for (int i = optind + 2; i < argc; i++)
+            json_array_append_new(orgs, json_string(argv[i]));
         char *units = json_dumps(orgs, JSON_COMPACT);
         json_decref(orgs);
         const char *p[] = {argv[optind + 1], person, role, units};
@@ -134,10 +138,11 @@ int vouch_cmd_user(vouch_ctl_t *ctl, int argc, char **argv)
     json_decref(orgs);
     if (strcmp(verb, "remove") == 0 && args == 1 && !person) {
         const char *p[] = {argv[optind + 1]};
-        return vouch_ctl_change(ctl,
-                                "SELECT 'user ' || u.name || ' (' || u.person || ') removed'"
-                                " FROM vouch_user_remove($1) u",
-                                1, p);
+        return vouch_ctl_change(
+            ctl,
+            "SELECT 'user ' || u.name || ' (' || coalesce(u.person, u.role) || ') removed'"
+            " FROM vouch_user_remove($1) u",
+            1, p);
     }
     if (strcmp(verb, "list") == 0 && args == 0 && !person)
         return s_list(ctl, format);

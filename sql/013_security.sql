@@ -164,6 +164,15 @@ BEGIN
     RETURN vouch_suppression_lift_unguarded(p_id, p_note);
 END $$;
 
+-- Whether user is a member of role itself (not through superuser rights,
+-- which pg_has_role counts): REVOKE of what was never granted only warns.
+CREATE FUNCTION vouch_role_member(p_user text, p_role text) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_auth_members m
+                   JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                   WHERE g.rolname = p_role AND u.rolname = p_user)
+$$;
+
 -- Users: a role, the units it sees, and a person (an auditor's or admin's
 -- reviews need one). Added by vouch's own role or an admin.
 DROP FUNCTION vouch_user_add(text, text);
@@ -202,7 +211,9 @@ BEGIN
         EXECUTE format('ALTER ROLE %I LOGIN', p_name);
     END IF;
     FOREACH r IN ARRAY ARRAY['vouch_auditor', 'vouch_supervisor', 'vouch_admin'] LOOP
-        EXECUTE format('REVOKE %I FROM %I', r, p_name);
+        IF vouch_role_member(p_name, r) THEN
+            EXECUTE format('REVOKE %I FROM %I', r, p_name);
+        END IF;
     END LOOP;
     EXECUTE format('GRANT %I TO %I', 'vouch_' || p_role, p_name);
     INSERT INTO users (name, person, role, orgs)
@@ -233,7 +244,9 @@ BEGIN
         EXECUTE format('ALTER ROLE %I NOLOGIN', p_name);
     END IF;
     FOREACH r IN ARRAY ARRAY['vouch_auditor', 'vouch_supervisor', 'vouch_admin'] LOOP
-        EXECUTE format('REVOKE %I FROM %I', r, p_name);
+        IF vouch_role_member(p_name, r) THEN
+            EXECUTE format('REVOKE %I FROM %I', r, p_name);
+        END IF;
     END LOOP;
     RETURN u;
 END $$;
