@@ -69,44 +69,74 @@ static char *s_like_array(const vouch_policy_codes_t *codes)
     return b.data;
 }
 
-/* The contract totals a batch's PROCUREMENT_BYPASS needs: for each contract
+/* The contract totals a ledger's PROCUREMENT_BYPASS needs: for each contract
  * its lines touch, its in-scope lines over all the org's ledgers, each payment
  * once as the rules read it (RULES.md): the financial-book lines, and the
  * budget-book lines of vouchers with no financial expense line (a purchase
  * booked to 1601 固定资产 on the financial side); scope and books as the
- * batch's profile says. */
+ * profile says. One query per ledger, kept while its batches go out: per
+ * batch, the same query cost 2 to 3 s each on a 200,000-line ledger. An
+ * object {contract: total}, owned by self, or NULL with err. */
 static json_t *s_contracts(vouch_server_t *self, const vouch_policy_t *policy, const char *org_id,
-                           const char *ledger_id, const char *first, const char *last,
-                           vouch_error_t *err)
+                           const char *ledger_id, vouch_error_t *err)
 {
+    long long id = atoll(ledger_id);
+    if (self->contracts && self->contracts_ledger == id && self->contracts_policy == policy &&
+        self->contracts_files == self->files_stored)
+        return self->contracts;
+    json_decref(self->contracts);
+    self->contracts = NULL;
     char *scope = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_PROCUREMENT_SCOPE));
     char *financial = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_FINANCIAL_EXPENSE));
     char *budget = s_like_array(vouch_policy_codes(policy, VOUCH_POLICY_BUDGET_EXPENSE));
-    const char *p[] = {org_id, ledger_id, first, last, scope, financial, budget};
+    const char *p[] = {org_id, ledger_id, scope, financial, budget};
     PGresult *r = vouch_db_exec(
         self->conn, err,
-        "SELECT contract_no, sum(debit) FROM lines l WHERE org_id = $1 AND contract_no IN ("
-        " SELECT contract_no FROM lines WHERE ledger_id = $2 AND seq BETWEEN $3 AND $4"
-        " AND contract_no IS NOT NULL) AND debit > 0 AND econ_code LIKE ANY ($5::text[])"
+        /* the ledger's contracts as an array, found once: a ledger just
+         * stored has no statistics, and as a join the planner read them again
+         * for every line of the unit's (5 s against 0.2 s) */
+        "SELECT contract_no, sum(debit) FROM lines l WHERE org_id = $1 AND contract_no = ANY ("
+        " ARRAY(SELECT DISTINCT contract_no FROM lines WHERE ledger_id = $2"
+        " AND contract_no IS NOT NULL)) AND debit > 0 AND econ_code LIKE ANY ($3::text[])"
         " AND NOT vouch_superseded(l.ledger_id)"
-        " AND (account_code LIKE ANY ($6::text[]) OR (account_code LIKE ANY ($7::text[])"
+        " AND (account_code LIKE ANY ($4::text[]) OR (account_code LIKE ANY ($5::text[])"
         "  AND NOT EXISTS (SELECT 1 FROM lines f WHERE f.org_id = l.org_id"
         "   AND f.fiscal_year = l.fiscal_year AND f.period = l.period"
         "   AND f.voucher_word = l.voucher_word AND f.voucher_no = l.voucher_no"
         "   AND f.ledger_id = l.ledger_id AND f.debit > 0 AND f.econ_code ~ '^ *[0-9]'"
-        "   AND f.account_code LIKE ANY ($6::text[]))))"
+        "   AND f.account_code LIKE ANY ($4::text[]))))"
         " GROUP BY contract_no",
-        7, p);
+        5, p);
     free(scope);
     free(financial);
     free(budget);
     if (!r)
         return NULL;
-    json_t *a = json_array();
+    json_t *o = json_object();
     for (int i = 0; i < PQntuples(r); i++)
-        json_array_append_new(
-            a, json_pack("[s, I]", PQgetvalue(r, i, 0), (json_int_t)atoll(PQgetvalue(r, i, 1))));
+        json_object_set_new(o, PQgetvalue(r, i, 0), json_integer(atoll(PQgetvalue(r, i, 1))));
     PQclear(r);
+    self->contracts = o;
+    self->contracts_ledger = id;
+    self->contracts_policy = policy;
+    self->contracts_files = self->files_stored;
+    return o;
+}
+
+/* The totals of the contracts a batch's lines name: [[contract, total]...] */
+static json_t *s_batch_contracts(const json_t *totals, const vouch_line_t *lines, int n)
+{
+    json_t *a = json_array();
+    json_t *seen = json_object();
+    for (int i = 0; i < n; i++) {
+        const char *c = lines[i].text[VOUCH_T_CONTRACT_NO];
+        const json_t *t = c && *c ? json_object_get(totals, c) : NULL;
+        if (!t || json_object_get(seen, c))
+            continue;
+        json_object_set_new(seen, c, json_true());
+        json_array_append_new(a, json_pack("[s, I]", c, json_integer_value(t)));
+    }
+    json_decref(seen);
     return a;
 }
 
@@ -132,8 +162,8 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
     const vouch_policy_t *policy = vouch_policy_set_for(
         self->policies, n ? PQgetvalue(r, 0, S_FIRST_TEXT + VOUCH_T_ORG) : NULL,
         n ? atoi(PQgetvalue(r, 0, 10)) : 0);
-    json_t *contracts = s_contracts(self, policy, org_id, ledger_id, first, last, &err);
-    if (!contracts) {
+    const json_t *totals = s_contracts(self, policy, org_id, ledger_id, &err);
+    if (!totals) {
         PQclear(r);
         vouch_server_db_failed(self, err.text);
         return -1;
@@ -141,6 +171,7 @@ static int s_send_batch(vouch_server_t *self, const char *org_id, const char *le
     vouch_line_t *lines = vouch_calloc((size_t)(n ? n : 1), sizeof *lines);
     for (int i = 0; i < n; i++)
         s_line_from_row(r, i, &lines[i]);
+    json_t *contracts = s_batch_contracts(totals, lines, n);
     vouch_buf_t payload;
     vouch_buf_init(&payload);
     vouch_wire_lines_encode(&payload, lines, (size_t)n);
@@ -185,7 +216,7 @@ static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vo
         " WHERE b.org_id = l.org_id AND b.ledger_id <= l.ledger_id"
         " AND b.state IN ('pending', 'dispatched'))"
         " RETURNING ledger_id, (SELECT count(*) FROM batches b WHERE b.ledger_id = l.ledger_id"
-        " AND b.state = 'failed')",
+        " AND b.state = 'failed'), extract(epoch FROM clock_timestamp() - l.stored_at)",
         1, p);
     if (!r)
         return -1;
@@ -196,6 +227,8 @@ static int s_complete_ledgers(vouch_server_t *self, const char *where_ledger, vo
                                     PQgetvalue(r, i, 0), failed);
         else
             vouch_info("ledger %s analysed", PQgetvalue(r, i, 0));
+        vouch_info("ledger %s: stage dispatch %.3f s", PQgetvalue(r, i, 0),
+                   atof(PQgetvalue(r, i, 2)));
     }
     PQclear(r);
     return 0;
@@ -490,6 +523,9 @@ void vouch_dispatch_findings(vouch_server_t *self, vouch_wire_msg_t *msg)
         " profile text, severity text, amount bigint, message text, message_en text,"
         " evidence jsonb)"
         " JOIN lines l ON l.ledger_id = $2 AND l.seq = f.seq"
+        /* the range on l too: a ledger just stored has no statistics, and
+         * the planner, guessing it one line, read all of it per finding */
+        " AND l.seq BETWEEN $3 AND $4"
         " WHERE f.seq BETWEEN $3 AND $4"
         " ON CONFLICT DO NOTHING",
         5, pf);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "csv_import.h"
 #include "import.h"
 #include "date.h"
@@ -393,6 +394,7 @@ static int s_voucher_rules(s_ingest_t *in, vouch_error_t *err)
 static int s_finish(s_ingest_t *in, vouch_error_t *err)
 {
     PGconn *c = in->conn;
+    double t0 = vouch_clock_s();
     const char *lid[] = {in->ledger_id};
     PGresult *r = vouch_db_exec(
         c, err,
@@ -421,6 +423,8 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
                          1, lid) != 0)
             return -1;
     }
+    double t1 = vouch_clock_s();
+    in->res->vouchers_s = t1 - t0;
     s_cut(in, (int32_t)in->res->lines);
     vouch_buf_putc(&in->cuts_first, '}');
     vouch_buf_putc(&in->cuts_last, '}');
@@ -490,10 +494,18 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
                      "   WHERE n.ledger_id = $2 AND n.org_id = $1 AND n.contract_no IS NOT NULL))",
                      2, pj) != 0)
         return -1;
+    double t2 = vouch_clock_s();
     if (s_voucher_rules(in, err) != 0)
         return -1;
-    if (vouch_db_cmd(c, err, "COMMIT", 0, NULL) != 0)
+    double t3 = vouch_clock_s();
+    in->res->voucher_rules_s = t3 - t2;
+    /* stored_at: when the ledger was whole, which is what analysis waits for */
+    if (vouch_db_cmd(c, err,
+                     "UPDATE ledgers SET stored_at = clock_timestamp() WHERE ledger_id = $1", 1,
+                     lid) != 0 ||
+        vouch_db_cmd(c, err, "COMMIT", 0, NULL) != 0)
         return -1;
+    in->res->commit_s = (t2 - t1) + (vouch_clock_s() - t3);
     in->res->ledger_id = atoll(in->ledger_id);
     return 0;
 }
@@ -554,6 +566,7 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
         .max_field_bytes = opts->max_field_bytes > 0 ? (size_t)opts->max_field_bytes : 0,
     };
     /* the shape is told by the bytes, not the name */
+    double t0 = vouch_clock_s();
     int prc = vouch_import_file(f, path, &copts, s_on_line, &in, &in.reader, err);
     if (prc == 0 && in.started)
         prc = s_flush(&in, err);
@@ -564,6 +577,7 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
             prc = -1;
         } else {
             PGresult *cr = PQgetResult(conn);
+            res->parse_copy_s = vouch_clock_s() - t0;
             if (PQresultStatus(cr) != PGRES_COMMAND_OK) {
                 const char *state = PQresultErrorField(cr, PG_DIAG_SQLSTATE);
                 vouch_error_set(err, "database: %s", PQresultErrorMessage(cr));

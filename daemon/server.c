@@ -169,6 +169,10 @@ static void s_storer_message(vouch_server_t *self, vouch_wire_msg_t *msg)
     }
     if (strcmp(msg->type, "file") != 0)
         return;
+    long long stored = 0;
+    vouch_wire_get_int(h, "ledger_id", &stored);
+    if (stored != self->contracts_ledger)
+        self->files_stored++; /* its installments count in other ledgers' totals */
     const char *ticket = vouch_wire_get_str(h, "ticket");
     if (!ticket)
         return;
@@ -350,6 +354,8 @@ int vouch_server_load_policy(vouch_server_t *self, vouch_error_t *err)
     self->policy_profile = vouch_strdup(vouch_policy_profile(policy));
     vouch_policy_set_destroy(&self->policies);
     self->policies = set;
+    json_decref(self->contracts);
+    self->contracts = NULL;
     return 0;
 }
 
@@ -481,6 +487,7 @@ void vouch_server_destroy(vouch_server_t **self_p)
         return;
     vouch_server_t *self = *self_p;
     vouch_digests_destroy(&self->digests);
+    json_decref(self->contracts);
     if (self->storer) {
         s_stop_storer(self);
         vouch_storer_destroy(&self->storer);

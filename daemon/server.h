@@ -104,6 +104,14 @@ typedef struct {
     char errors[VOUCH_MAX_ERRORS][512];
     size_t next_error;
     long long batches_sent, findings_stored;
+    /* the contract totals of the ledger being dispatched (dispatch.c): every
+     * batch of it needs the same; a file stored or a policy loaded since
+     * (files_stored, policies) makes them stale */
+    struct json_t *contracts;
+    long long contracts_ledger;
+    const vouch_policy_t *contracts_policy;
+    long contracts_files;
+    long files_stored;
 } vouch_server_t;
 
 /* Bind the endpoints, load the policy, start the storing thread. cfg is

@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "crossrules.h"
+#include "clock.h"
 #include "db.h"
 #include "ingest.h"
 #include "log.h"
@@ -162,6 +163,10 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
         vouch_info("stored %s as ledger %lld: %ld lines, %ld vouchers, %ld batches, %ld "
                    "findings over its vouchers",
                    e->name, res.ledger_id, res.lines, res.vouchers, res.batches, res.findings);
+        vouch_info("ledger %lld: stage parse_copy %.3f s", res.ledger_id, res.parse_copy_s);
+        vouch_info("ledger %lld: stage vouchers %.3f s", res.ledger_id, res.vouchers_s);
+        vouch_info("ledger %lld: stage voucher_rules %.3f s", res.ledger_id, res.voucher_rules_s);
+        vouch_info("ledger %lld: stage commit %.3f s", res.ledger_id, res.commit_s);
         if (res.supersedes > 0)
             vouch_info("ledger %lld supersedes ledger %lld (the same unit and periods)",
                        res.ledger_id, res.supersedes);
@@ -219,10 +224,12 @@ static int s_cross(vouch_storer_t *self)
     vouch_error_t rule_err, err;
     vouch_error_clear(&rule_err);
     vouch_error_clear(&err);
+    double t0 = vouch_clock_s();
     int rc = vouch_crossrules_next(self->conn, self->ledger_rules, &ledger_id, &findings, &rule_err,
                                    &err);
     if (rc <= 0)
         return rc;
+    vouch_info("ledger %lld: stage cross %.3f s", ledger_id, vouch_clock_s() - t0);
     json_t *h = json_pack("{s:s, s:I, s:I}", "type", "cross", "ledger_id", (json_int_t)ledger_id,
                           "findings", (json_int_t)findings);
     if (rc == 2)
