@@ -47,6 +47,15 @@ static size_t s_seq_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+/* true when s starts with a well-formed three-byte sequence led by E1..EC
+ * or EE..EF, the bulk of Chinese text: no such sequence is overlong or a
+ * surrogate, so its continuation bytes are all there is to check. */
+static inline bool s_common_cjk(const unsigned char *s, size_t avail)
+{
+    return s[0] >= 0xe1 && s[0] <= 0xef && s[0] != 0xed && avail >= 3 && (s[1] & 0xc0) == 0x80 &&
+           (s[2] & 0xc0) == 0x80;
+}
+
 void vouch_text_copy(char *dst, size_t size, const char *src, size_t len)
 {
     if (!dst || size == 0)
@@ -69,6 +78,10 @@ bool vouch_text_valid_utf8(const char *s, size_t len)
     while (i < len) {
         if (p[i] < 0x80) { /* the common case: plain ASCII */
             i++;
+            continue;
+        }
+        if (s_common_cjk(p + i, len - i)) {
+            i += 3;
             continue;
         }
         size_t n = s_seq_len(p + i, len - i);
@@ -170,6 +183,16 @@ static int s_normalise(vouch_buf_t *out, const char *s, size_t len, bool fold)
         if (!t)
             return -1;
         b = t;
+    }
+    if (!t && !fold) {
+        /* stable text has no white space past ASCII: its ends are enough */
+        size_t start = 0, end = len;
+        while (start < end && s_ascii_space(b[start]))
+            start++;
+        while (end > start && s_ascii_space(b[end - 1]))
+            end--;
+        s_put(out, b + start, end - start);
+        return 0;
     }
     s_put(out, "", 0);
     size_t start = 0, end = 0, run = 0, i = 0;
