@@ -2059,17 +2059,29 @@ static int s_parse_piece(vouch_csv_import_t *self, const char *p, size_t n)
     return 0;
 }
 
+/* Where the next c at or after data[from] is, len when there is none. */
+static size_t s_find(const char *data, size_t from, size_t len, char c)
+{
+    const char *p = memchr(data + from, c, len - from);
+    return p ? (size_t)(p - data) : len;
+}
+
 /* Bytes of UTF-8 text into libcsv, one physical line at a time so that
  * callbacks know which line they are on. A line break is '\n', '\r' or
  * "\r\n". */
 static int s_parse(vouch_csv_import_t *self, const char *data, size_t len)
 {
-    size_t i = 0;
+    /* the next '\n' and '\r', each looked for again only once passed, so
+     * that a file of one kind of line break is scanned once for the other */
+    size_t i = 0, nl = s_find(data, 0, len, '\n'), cr = s_find(data, 0, len, '\r');
     while (i < len) {
+        if (nl < i)
+            nl = s_find(data, i, len, '\n');
+        if (cr < i)
+            cr = s_find(data, i, len, '\r');
         size_t lim = len - i > S_PIECE ? i + S_PIECE : len;
-        size_t j = i;
-        while (j < lim && data[j] != '\n' && data[j] != '\r')
-            j++;
+        size_t j = nl < cr ? nl : cr;
+        j = j < lim ? j : lim;
         bool brk = j < lim;
         size_t end = brk ? j + 1 : j;
         if (s_parse_piece(self, data + i, end - i) != 0)
