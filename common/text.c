@@ -198,14 +198,14 @@ static int s_normalise(vouch_buf_t *out, const char *s, size_t len, bool fold)
     size_t start = 0, end = 0, run = 0, i = 0;
     bool seen = false;
     while (i < n) {
-        utf8proc_int32_t cp = b[i];
         size_t k = 1;
         bool space;
-        if (cp < 0x80) {
+        if (b[i] < 0x80) {
             space = s_ascii_space(b[i]);
         } else if (!t) {
             space = false; /* stable text: no white space past ASCII */
         } else {
+            utf8proc_int32_t cp;
             utf8proc_ssize_t r = utf8proc_iterate(b + i, (utf8proc_ssize_t)(n - i), &cp);
             /* a byte that is not UTF-8 (never in utf8proc's output) steps on as one */
             k = r > 0 ? (size_t)r : 1;
