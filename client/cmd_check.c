@@ -66,6 +66,7 @@ typedef struct {
     bool documents; /* a voucher carried JSON documents[] */
     s_voucher_t *vouchers;
     size_t nvouchers, cap;
+    vouch_buf_t key; /* the line's voucher key, made anew for each line */
 } s_tally_t;
 
 static uint64_t s_hash(const char *s)
@@ -93,21 +94,41 @@ static void s_grow(s_tally_t *t)
     t->cap = cap;
 }
 
+/* "\x1f" and v in decimal, as printf's "\x1f%d" writes it */
+static void s_key_int(vouch_buf_t *b, int32_t v)
+{
+    char text[16];
+    char *p = text + sizeof text;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (v < 0)
+        *--p = '-';
+    *--p = '\x1f';
+    vouch_buf_append(b, p, (size_t)(text + sizeof text - p));
+}
+
 static s_voucher_t *s_voucher(s_tally_t *t, const vouch_line_t *l)
 {
-    char *key = vouch_asprintf("%s\x1f%d\x1f%d\x1f%s\x1f%d", l->text[VOUCH_T_ORG], l->fiscal_year,
-                               l->period, l->text[VOUCH_T_VOUCHER_WORD], l->voucher_no);
+    /* org, year, period, word, number; by hand, since it is made for every line */
+    vouch_buf_t *key = &t->key;
+    vouch_buf_reset(key);
+    vouch_buf_puts(key, l->text[VOUCH_T_ORG]);
+    s_key_int(key, l->fiscal_year);
+    s_key_int(key, l->period);
+    vouch_buf_putc(key, '\x1f');
+    vouch_buf_puts(key, l->text[VOUCH_T_VOUCHER_WORD]);
+    s_key_int(key, l->voucher_no);
     if ((t->nvouchers + 1) * 2 > t->cap)
         s_grow(t);
-    size_t k = s_hash(key) & (t->cap - 1);
-    while (t->vouchers[k].key && strcmp(t->vouchers[k].key, key) != 0)
+    size_t k = s_hash(key->data) & (t->cap - 1);
+    while (t->vouchers[k].key && strcmp(t->vouchers[k].key, key->data) != 0)
         k = (k + 1) & (t->cap - 1);
     s_voucher_t *v = &t->vouchers[k];
-    if (v->key) {
-        free(key);
+    if (v->key)
         return v;
-    }
-    v->key = key;
+    v->key = vouch_strndup(key->data, key->len);
     snprintf(v->word, sizeof v->word, "%s", l->text[VOUCH_T_VOUCHER_WORD]);
     v->number = l->voucher_no;
     v->year = l->fiscal_year;
@@ -199,6 +220,7 @@ static void s_tally_free(s_tally_t *t)
     for (int i = 0; i < t->nunits; i++)
         free(t->units[i]);
     free(t->period_masks);
+    vouch_buf_free(&t->key);
 }
 
 static bool s_unbalanced(const s_voucher_t *v)

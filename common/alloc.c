@@ -80,25 +80,9 @@ void vouch_buf_reserve(vouch_buf_t *b, size_t extra)
     b->cap = cap;
 }
 
-void vouch_buf_append(vouch_buf_t *b, const void *data, size_t len)
-{
-    vouch_buf_reserve(b, len);
-    if (len)
-        memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
 void vouch_buf_puts(vouch_buf_t *b, const char *s)
 {
     vouch_buf_append(b, s, strlen(s));
-}
-
-void vouch_buf_putc(vouch_buf_t *b, char c)
-{
-    vouch_buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
 }
 
 void vouch_buf_printf(vouch_buf_t *b, const char *fmt, ...)

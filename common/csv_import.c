@@ -414,13 +414,24 @@ struct vouch_csv_import_t {
 
     /* the voucher run the last line belonged to */
     bool have_prev;
-    char *prev_org;
+    vouch_buf_t prev_org;
     char prev_word[S_WORD_SZ];
     int32_t prev_no;
     int prev_year;
     int prev_period;
     int32_t line_no;
     int64_t seq;
+
+    /* a data line's working memory, kept from line to line so that reading
+     * one allocates nothing */
+    vouch_buf_t norm_text; /* the line's cells normalised, each NUL-terminated */
+    char **norm;           /* norm[i]: cell i, in norm_text */
+    size_t *norm_off;      /* where each starts in norm_text while it grows */
+    int norm_cap;
+    vouch_buf_t folded; /* the summary and the first cell, folded */
+    vouch_buf_t docs;   /* the line's document_dates */
+    int32_t *dates;     /* the dates of a date-list cell */
+    int dates_cap;
 
     bool rows; /* fed rows of cells (vouch_csv_import_row), not bytes */
 
@@ -920,22 +931,22 @@ static int32_t s_parse_attachments(const char *s)
     return *p == '\0' ? (int32_t)v : -2;
 }
 
-/* Dates in a list cell, in cell order, into *out (the caller frees). Room for
- * one more date than there are separators, since that bounds the parts. */
-static int s_parse_dates(const char *s, int32_t **out, int *n)
+/* Dates in a list cell, in cell order, into *out (the reader's, until the
+ * next call). Room for one more date than there are separators, since that
+ * bounds the parts. */
+static int s_parse_dates(vouch_csv_import_t *self, const char *s, const int32_t **out, int *n)
 {
     int room = 1;
     for (const char *p = s; *p; p++)
         if (*p == ';' || *p == ',' || strncmp(p, "、", strlen("、")) == 0 ||
             strncmp(p, "；", strlen("；")) == 0 || strncmp(p, "，", strlen("，")) == 0)
             room++;
-    *out = vouch_malloc(sizeof **out * (size_t)room);
-    if (vouch_date_parse_list(s, strlen(s), *out, room, n) != 0) {
-        free(*out);
-        *out = NULL;
-        return -1;
+    if (room > self->dates_cap) {
+        self->dates = vouch_realloc(self->dates, sizeof *self->dates * (size_t)room);
+        self->dates_cap = room;
     }
-    return 0;
+    *out = self->dates;
+    return vouch_date_parse_list(s, strlen(s), self->dates, room, n) != 0 ? -1 : 0;
 }
 
 /* The unit a title row names: "汨罗市人力资源和社会保障局序时账" or
@@ -1307,6 +1318,7 @@ static bool s_col_is_extra(const vouch_csv_import_t *self, int col)
     }
 }
 
+/* The line's extra_json, a new string; NULL for "{}" */
 static char *s_extra_json(const vouch_csv_import_t *self, const s_row_t *row, char **norm,
                           const s_pairs_t *more)
 {
@@ -1338,7 +1350,7 @@ static char *s_extra_json(const vouch_csv_import_t *self, const s_row_t *row, ch
         free(unique);
     }
     if (!obj)
-        return vouch_strdup("{}");
+        return NULL;
     char *dumped = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
     if (!dumped)
@@ -1356,14 +1368,13 @@ static int s_earliest(vouch_csv_import_t *self, const s_row_t *row, char **norm,
     const char *cell = s_cell(self, row, norm, f);
     if (!*cell)
         return 0;
-    int32_t *dates = NULL;
+    const int32_t *dates;
     int n = 0;
-    if (s_parse_dates(cell, &dates, &n) != 0)
+    if (s_parse_dates(self, cell, &dates, &n) != 0)
         return s_fail_cell(self, row, self->fcol[f], "a date");
     for (int i = 0; i < n; i++)
         if (*day == VOUCH_DATE_NONE || dates[i] < *day)
             *day = dates[i];
-    free(dates);
     return 0;
 }
 
@@ -1639,6 +1650,29 @@ static bool s_header_again(const vouch_csv_import_t *self, const s_row_t *row)
     return true;
 }
 
+/* The row's cells NFKC'd and trimmed, into the reader's buffers: norm[i]
+ * lives until the next row. A cell that is not UTF-8 (they were checked as
+ * they arrived) is "". */
+static char **s_norm_row(vouch_csv_import_t *self, const s_row_t *row)
+{
+    if (row->n + 1 > self->norm_cap) {
+        self->norm_cap = row->n + 1;
+        self->norm = vouch_realloc(self->norm, sizeof *self->norm * (size_t)self->norm_cap);
+        self->norm_off =
+            vouch_realloc(self->norm_off, sizeof *self->norm_off * (size_t)self->norm_cap);
+    }
+    vouch_buf_reset(&self->norm_text);
+    for (int i = 0; i < row->n; i++) {
+        self->norm_off[i] = self->norm_text.len;
+        vouch_text_nfkc_append(&self->norm_text, row->cell[i], row->len[i]);
+        vouch_buf_putc(&self->norm_text, '\0');
+    }
+    for (int i = 0; i < row->n; i++)
+        self->norm[i] = self->norm_text.data + self->norm_off[i];
+    self->norm[row->n] = NULL;
+    return self->norm;
+}
+
 static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
 {
     if (s_header_again(self, row)) {
@@ -1646,16 +1680,11 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
         return 0;
     }
     int rc = -1;
-    char **norm = vouch_calloc((size_t)row->n + 1, sizeof *norm);
+    char **norm = s_norm_row(self, row);
     s_owned_t owned = {NULL, 0, 0};
     s_items_t items = {NULL, 0, 0};
     s_pairs_t more = {NULL, 0, 0};
     char *extra = NULL;
-    for (int i = 0; i < row->n; i++) {
-        norm[i] = vouch_text_nfkc(row->cell[i], row->len[i]);
-        if (!norm[i]) /* cells were checked UTF-8 as they arrived */
-            norm[i] = vouch_strdup("");
-    }
 #define S_CELL(f) s_cell(self, row, norm, VOUCH_F_##f)
 #define S_COL(f) (self->fcol[VOUCH_F_##f])
 
@@ -1663,14 +1692,17 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     const char *first = "";
     for (int i = 0; i < row->n && !*first; i++)
         first = norm[i];
-    char *fsum = vouch_text_fold(S_CELL(SUMMARY));
-    char *ffirst = vouch_text_fold(first);
+    vouch_buf_t *folded = &self->folded;
+    vouch_buf_reset(folded);
+    vouch_text_fold_append(folded, S_CELL(SUMMARY), strlen(S_CELL(SUMMARY)));
+    vouch_buf_putc(folded, '\0');
+    size_t at = folded->len;
+    vouch_text_fold_append(folded, first, strlen(first));
+    const char *fsum = folded->data, *ffirst = folded->data + at;
     bool drop = s_equals_any(fsum, s_summary_rows, S_COUNT(s_summary_rows)) ||
                 s_equals_any(ffirst, s_summary_rows, S_COUNT(s_summary_rows)) ||
                 (!*S_CELL(VOUCHER_DATE) && !*S_CELL(VOUCHER_NO) &&
                  s_contains_any(fsum, s_total_words, S_COUNT(s_total_words)));
-    free(fsum);
-    free(ffirst);
     if (drop) {
         self->stats.dropped++;
         rc = 0;
@@ -1773,31 +1805,26 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
         goto done;
 
     /* the dates of every document-date column, in column order */
-    vouch_buf_t docs;
-    vouch_buf_init(&docs);
-    vouch_buf_puts(&docs, "");
+    vouch_buf_t *docs = &self->docs;
+    vouch_buf_reset(docs);
     for (int c = 0; c < row->n && c < self->ncols; c++) {
         if (self->col_field[c] != VOUCH_F_DOCUMENT_DATES || !*norm[c])
             continue;
-        int32_t *dates = NULL;
+        const int32_t *dates;
         int n = 0;
-        if (s_parse_dates(norm[c], &dates, &n) != 0) {
-            vouch_buf_free(&docs);
+        if (s_parse_dates(self, norm[c], &dates, &n) != 0) {
             s_fail_cell(self, row, c, "a date");
             goto done;
         }
         for (int i = 0; i < n; i++) {
             char ymd[16];
-            if (docs.len)
-                vouch_buf_putc(&docs, ';');
-            vouch_buf_puts(&docs, vouch_date_format(dates[i], ymd));
+            if (docs->len)
+                vouch_buf_putc(docs, ';');
+            vouch_buf_puts(docs, vouch_date_format(dates[i], ymd));
         }
-        free(dates);
     }
-    if (docs.len)
-        line.text[VOUCH_T_DOCUMENT_DATES] = s_own(&owned, docs.data);
-    else
-        vouch_buf_free(&docs);
+    if (docs->len)
+        line.text[VOUCH_T_DOCUMENT_DATES] = docs->data;
 
     line.attachments = s_parse_attachments(S_CELL(ATTACHMENTS));
     if (line.attachments == -2) {
@@ -1840,10 +1867,10 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
      * afresh in file order whatever the export's own numbering */
     bool same = self->have_prev && self->prev_year == line.fiscal_year &&
                 self->prev_period == line.period && self->prev_no == line.voucher_no &&
-                strcmp(self->prev_word, word) == 0 && strcmp(self->prev_org, org) == 0;
+                strcmp(self->prev_word, word) == 0 && strcmp(self->prev_org.data, org) == 0;
     if (!same) {
-        free(self->prev_org);
-        self->prev_org = vouch_strdup(org);
+        vouch_buf_reset(&self->prev_org);
+        vouch_buf_puts(&self->prev_org, org);
         memcpy(self->prev_word, word, sizeof word);
         self->prev_year = line.fiscal_year;
         self->prev_period = line.period;
@@ -1860,7 +1887,7 @@ static int s_data_row(vouch_csv_import_t *self, const s_row_t *row)
     if (self->fn) {
         vouch_error_t cb_err;
         vouch_error_clear(&cb_err);
-        if (self->fn(self->arg, &line, extra, &cb_err) != 0) {
+        if (self->fn(self->arg, &line, extra ? extra : "{}", &cb_err) != 0) {
             /* the caller's reason, with the place filled in if it left it out */
             if (!cb_err.text[0])
                 snprintf(cb_err.text, sizeof cb_err.text, "stopped by the line handler");
@@ -1879,9 +1906,6 @@ done:
     free(items.v);
     free(more.kv);
     s_owned_free(&owned);
-    for (int i = 0; i < row->n; i++)
-        free(norm[i]);
-    free(norm);
     return rc;
 }
 
@@ -1958,8 +1982,9 @@ static void s_cb_field(void *s, size_t len, void *data)
         return;
     }
     /* the decoder marked what it could not read; the cell and line are
-     * known only here */
-    if (memchr(cell, VOUCH_DECODE_BAD, len) || !vouch_text_valid_utf8(cell, len)) {
+     * known only here. Its mark (VOUCH_DECODE_BAD, 0xFF) is never UTF-8, so
+     * the one check finds it too. */
+    if (!vouch_text_valid_utf8(cell, len)) {
         const char *bytes = vouch_decode_bad_bytes(self->dec);
         s_fail(self, self->bad_line ? self->bad_line : self->line, col, "not %s text%s%s%s",
                vouch_decode_charset(self->dec), bytes[0] ? " (bytes " : "", bytes,
@@ -2034,17 +2059,29 @@ static int s_parse_piece(vouch_csv_import_t *self, const char *p, size_t n)
     return 0;
 }
 
+/* Where the next c at or after data[from] is, len when there is none. */
+static size_t s_find(const char *data, size_t from, size_t len, char c)
+{
+    const char *p = memchr(data + from, c, len - from);
+    return p ? (size_t)(p - data) : len;
+}
+
 /* Bytes of UTF-8 text into libcsv, one physical line at a time so that
  * callbacks know which line they are on. A line break is '\n', '\r' or
  * "\r\n". */
 static int s_parse(vouch_csv_import_t *self, const char *data, size_t len)
 {
-    size_t i = 0;
+    /* the next '\n' and '\r', each looked for again only once passed, so
+     * that a file of one kind of line break is scanned once for the other */
+    size_t i = 0, nl = s_find(data, 0, len, '\n'), cr = s_find(data, 0, len, '\r');
     while (i < len) {
+        if (nl < i)
+            nl = s_find(data, i, len, '\n');
+        if (cr < i)
+            cr = s_find(data, i, len, '\r');
         size_t lim = len - i > S_PIECE ? i + S_PIECE : len;
-        size_t j = i;
-        while (j < lim && data[j] != '\n' && data[j] != '\r')
-            j++;
+        size_t j = nl < cr ? nl : cr;
+        j = j < lim ? j : lim;
         bool brk = j < lim;
         size_t end = brk ? j + 1 : j;
         if (s_parse_piece(self, data + i, end - i) != 0)
@@ -2275,6 +2312,10 @@ vouch_csv_import_t *vouch_csv_import_new(const vouch_csv_import_opts_t *opts, vo
     self->line = 1;
     vouch_buf_init(&self->sniff);
     vouch_buf_init(&self->cells);
+    vouch_buf_init(&self->prev_org);
+    vouch_buf_init(&self->norm_text);
+    vouch_buf_init(&self->folded);
+    vouch_buf_init(&self->docs);
     for (int f = 0; f < VOUCH_F_COUNT; f++)
         self->fcol[f] = -1;
 
@@ -2313,7 +2354,13 @@ void vouch_csv_import_destroy(vouch_csv_import_t **self_p)
     free(self->col_field);
     free(self->title_org);
     free(self->aux);
-    free(self->prev_org);
+    vouch_buf_free(&self->prev_org);
+    vouch_buf_free(&self->norm_text);
+    free(self->norm);
+    free(self->norm_off);
+    vouch_buf_free(&self->folded);
+    vouch_buf_free(&self->docs);
+    free(self->dates);
     free(self->file_name);
     free(self->org_override);
     free(self);

@@ -228,6 +228,21 @@ char *vouch_date_format(int32_t days, char *out)
     }
     int y, m, d;
     vouch_date_to_ymd(days, &y, &m, &d);
+    if (y >= 0 && y <= 9999) {
+        /* by hand: document dates are formatted for every line read */
+        const int parts[3] = {y, m, d};
+        const int widths[3] = {4, 2, 2};
+        char *o = out;
+        for (int k = 0; k < 3; k++) {
+            if (k)
+                *o++ = '-';
+            for (int w = widths[k] - 1, v = parts[k]; w >= 0; w--, v /= 10)
+                o[w] = (char)('0' + v % 10);
+            o += widths[k];
+        }
+        *o = '\0';
+        return out;
+    }
     /* a day number no parser made (past year 9999) has no 10-character form */
     char tmp[48];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);

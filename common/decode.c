@@ -166,6 +166,13 @@ static size_t s_run_utf8(vouch_decode_t *self, const unsigned char *p, size_t n,
             i++;
             continue;
         }
+        /* three bytes led by E1..EC or EE..EF (most Chinese text) can be
+         * neither overlong nor a surrogate: only the continuations count */
+        if (p[i] >= 0xe1 && p[i] <= 0xef && p[i] != 0xed && n - i >= 3 &&
+            (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80) {
+            i += 3;
+            continue;
+        }
         int k = s_utf8_seq(p + i, n - i);
         if (k > 0) {
             i += (size_t)k;

@@ -47,6 +47,15 @@ static size_t s_seq_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+/* true when s starts with a well-formed three-byte sequence led by E1..EC
+ * or EE..EF, the bulk of Chinese text: no such sequence is overlong or a
+ * surrogate, so its continuation bytes are all there is to check. */
+static inline bool s_common_cjk(const unsigned char *s, size_t avail)
+{
+    return s[0] >= 0xe1 && s[0] <= 0xef && s[0] != 0xed && avail >= 3 && (s[1] & 0xc0) == 0x80 &&
+           (s[2] & 0xc0) == 0x80;
+}
+
 void vouch_text_copy(char *dst, size_t size, const char *src, size_t len)
 {
     if (!dst || size == 0)
@@ -71,6 +80,10 @@ bool vouch_text_valid_utf8(const char *s, size_t len)
             i++;
             continue;
         }
+        if (s_common_cjk(p + i, len - i)) {
+            i += 3;
+            continue;
+        }
         size_t n = s_seq_len(p + i, len - i);
         if (n == 0)
             return false;
@@ -93,23 +106,46 @@ static bool s_is_space_cp(utf8proc_int32_t cp)
            cat == UTF8PROC_CATEGORY_ZP;
 }
 
-/* NFKC of s[0..len) as a new malloc'd string of *outlen bytes, or NULL if
- * s is not UTF-8. */
-static char *s_nfkc(const char *s, size_t len, size_t *outlen)
+/* ASCII white space: the only white space in text that s_nfkc_stable accepts */
+static bool s_ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0d);
+}
+
+/* true, with every byte checked, when s[0..len) holds only ASCII and CJK
+ * Unified Ideographs (U+3400..U+4DBF, U+4E00..U+9FFF, all three bytes long):
+ * such text is its own NFKC, since none of them decomposes, all have
+ * combining class 0 and none composes with another of them. Most cells of an
+ * export are this; full-width forms (U+FFxx) and compatibility ideographs
+ * (U+F900..U+FAFF) are not, and go through utf8proc. */
+static bool s_nfkc_stable(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        /* lead bytes E3..E9 are U+3000..U+9FFF: never overlong, never a surrogate */
+        if (c < 0xe3 || c > 0xe9 || len - i < 3 || (s[i + 1] & 0xc0) != 0x80 ||
+            (s[i + 2] & 0xc0) != 0x80)
+            return false;
+        uint32_t cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 |
+                      (uint32_t)(s[i + 2] & 0x3f);
+        if (cp < 0x3400 || (cp > 0x4dbf && cp < 0x4e00))
+            return false;
+        i += 3;
+    }
+    return true;
+}
+
+/* NFKC of s[0..len) by utf8proc, as a string of *outlen bytes that the
+ * caller frees, or NULL if s is not UTF-8. */
+static utf8proc_uint8_t *s_nfkc_map(const char *s, size_t len, size_t *outlen)
 {
     if (!vouch_text_valid_utf8(s, len))
         return NULL;
-
-    /* ASCII is its own NFKC: skip utf8proc for the digits and codes that
-     * make up most cells */
-    bool ascii = true;
-    for (size_t i = 0; i < len && ascii; i++)
-        ascii = (unsigned char)s[i] < 0x80;
-    if (ascii || len == 0) {
-        *outlen = len;
-        return vouch_strndup(s ? s : "", len);
-    }
-
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
                                       UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
@@ -120,73 +156,107 @@ static char *s_nfkc(const char *s, size_t len, size_t *outlen)
             abort();
         return NULL;
     }
-    char *copy = vouch_strndup((const char *)out, (size_t)n);
-    free(out);
     *outlen = (size_t)n;
-    return copy;
+    return out;
+}
+
+/* vouch_buf_append, and a buffer that holds a string even when nothing was added */
+static void s_put(vouch_buf_t *out, const void *s, size_t len)
+{
+    if (len)
+        vouch_buf_append(out, s, len);
+    else if (!out->data)
+        vouch_buf_puts(out, "");
+}
+
+/* NFKC of s[0..len) appended to out, trimmed of white space at both ends,
+ * or with fold rid of all of it. -1, with out unchanged, if s is not UTF-8. */
+static int s_normalise(vouch_buf_t *out, const char *s, size_t len, bool fold)
+{
+    if (!s && len)
+        return -1;
+    const unsigned char *b = (const unsigned char *)(s ? s : "");
+    utf8proc_uint8_t *t = NULL;
+    size_t n = len;
+    if (!s_nfkc_stable(b, len)) {
+        t = s_nfkc_map((const char *)b, len, &n);
+        if (!t)
+            return -1;
+        b = t;
+    }
+    if (!t && !fold) {
+        /* stable text has no white space past ASCII: its ends are enough */
+        size_t start = 0, end = len;
+        while (start < end && s_ascii_space(b[start]))
+            start++;
+        while (end > start && s_ascii_space(b[end - 1]))
+            end--;
+        s_put(out, b + start, end - start);
+        return 0;
+    }
+    s_put(out, "", 0);
+    size_t start = 0, end = 0, run = 0, i = 0;
+    bool seen = false;
+    while (i < n) {
+        size_t k = 1;
+        bool space;
+        if (b[i] < 0x80) {
+            space = s_ascii_space(b[i]);
+        } else if (!t) {
+            space = false; /* stable text: no white space past ASCII */
+        } else {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t r = utf8proc_iterate(b + i, (utf8proc_ssize_t)(n - i), &cp);
+            /* a byte that is not UTF-8 (never in utf8proc's output) steps on as one */
+            k = r > 0 ? (size_t)r : 1;
+            space = r > 0 && s_is_space_cp(cp);
+        }
+        if (!space) {
+            start = seen ? start : i;
+            end = i + k;
+            seen = true;
+        } else if (fold) {
+            s_put(out, b + run, i - run);
+            run = i + k;
+        }
+        i += k;
+    }
+    if (fold)
+        s_put(out, b + run, n - run);
+    else
+        s_put(out, b + start, end - start);
+    free(t);
+    return 0;
+}
+
+int vouch_text_nfkc_append(vouch_buf_t *out, const char *s, size_t len)
+{
+    return s_normalise(out, s, len, false);
+}
+
+int vouch_text_fold_append(vouch_buf_t *out, const char *s, size_t len)
+{
+    return s_normalise(out, s, len, true);
 }
 
 char *vouch_text_nfkc(const char *s, size_t len)
 {
-    size_t n;
-    char *t = s_nfkc(s, len, &n);
-    if (!t)
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    if (vouch_text_nfkc_append(&b, s, len) != 0)
         return NULL;
-
-    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)t;
-    size_t start = 0, end = 0, i = 0;
-    bool seen = false;
-    while (i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0) { /* cannot happen on valid text; step on regardless */
-            k = 1;
-            cp = 0;
-        }
-        if (!s_is_space_cp(cp)) {
-            if (!seen)
-                start = i;
-            seen = true;
-            end = i + (size_t)k;
-        }
-        i += (size_t)k;
-    }
-    if (!seen) {
-        t[0] = '\0';
-        return t;
-    }
-    memmove(t, t + start, end - start);
-    t[end - start] = '\0';
-    return t;
+    return b.data;
 }
 
 char *vouch_text_fold(const char *s)
 {
     if (!s)
         return NULL;
-    size_t n;
-    char *t = s_nfkc(s, strlen(s), &n);
-    if (!t)
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    if (vouch_text_fold_append(&b, s, strlen(s)) != 0)
         return NULL;
-
-    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)t;
-    size_t i = 0, o = 0;
-    while (i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0) {
-            k = 1;
-            cp = 0;
-        }
-        /* o never passes i, so copying down in place is safe */
-        if (!s_is_space_cp(cp)) {
-            memmove(t + o, t + i, (size_t)k);
-            o += (size_t)k;
-        }
-        i += (size_t)k;
-    }
-    t[o] = '\0';
-    return t;
+    return b.data;
 }
 
 size_t vouch_text_length(const char *s)

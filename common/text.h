@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alloc.h"
+
 /* true when s[0..len) is well-formed UTF-8 */
 bool vouch_text_valid_utf8(const char *s, size_t len);
 
@@ -20,6 +22,13 @@ char *vouch_text_nfkc(const char *s, size_t len);
 /* NFKC and then remove all white space (ASCII, U+3000, U+00A0, and the Unicode
  * Zs category): the form RULES.md compares text in. New string, or NULL if not UTF-8. */
 char *vouch_text_fold(const char *s);
+
+/* vouch_text_nfkc and vouch_text_fold of s[0..len), appended to out (which
+ * stays NUL-terminated) rather than returned: for a reader that normalises
+ * every cell of a line into one buffer it reuses. Return 0, or -1 with out
+ * unchanged if s is not UTF-8. */
+int vouch_text_nfkc_append(vouch_buf_t *out, const char *s, size_t len);
+int vouch_text_fold_append(vouch_buf_t *out, const char *s, size_t len);
 
 /* Number of code points (for "longer than six characters"). Invalid bytes count one each. */
 size_t vouch_text_length(const char *s);

@@ -77,8 +77,10 @@ static int s_digit(const unsigned char *s, size_t clen)
 
 static bool s_decoration(const unsigned char *s, size_t clen)
 {
+    /* the first byte first: this runs for every character of every number */
     for (size_t i = 0; i < sizeof s_decorations / sizeof s_decorations[0]; i++)
-        if (strlen(s_decorations[i]) == clen && memcmp(s, s_decorations[i], clen) == 0)
+        if ((unsigned char)s_decorations[i][0] == s[0] && strlen(s_decorations[i]) == clen &&
+            memcmp(s, s_decorations[i], clen) == 0)
             return true;
     return false;
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -181,6 +182,21 @@ static void test_format(void **state)
     assert_string_equal(vouch_date_format(VOUCH_DATE_NONE, out), "");
     /* a day number past year 9999 has no YYYY-MM-DD form */
     assert_string_equal(vouch_date_format(INT32_MAX, out), "");
+    assert_string_equal(vouch_date_format(s_ymd(9999, 12, 31), out), "9999-12-31");
+    assert_string_equal(vouch_date_format(s_ymd(9999, 12, 31) + 1, out), "");
+    /* years no parser makes, written as printf's %04d writes them */
+    assert_string_equal(vouch_date_format(s_ymd(1, 1, 1), out), "0001-01-01");
+    assert_string_equal(vouch_date_format(s_ymd(1, 1, 1) - 1, out), "0000-12-31");
+    assert_string_equal(vouch_date_format(s_ymd(1, 1, 1) - 367, out), "-001-12-31");
+    assert_string_equal(vouch_date_format(INT32_MIN + 1, out), "");
+    /* every year, against printf */
+    for (int32_t d = s_ymd(1, 1, 1) - 400; d <= s_ymd(9999, 12, 31); d += 29) {
+        int y, m, dd;
+        char want[48];
+        vouch_date_to_ymd(d, &y, &m, &dd);
+        snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, dd);
+        assert_string_equal(vouch_date_format(d, out), strlen(want) == 10 ? want : "");
+    }
 }
 
 int main(void)

@@ -77,6 +77,74 @@ static void test_nfkc_trims(void **state)
     free(got);
 }
 
+/* Text of ASCII and CJK Unified Ideographs alone skips utf8proc (it is its
+ * own NFKC); everything else must still be normalised as before. */
+static void test_nfkc_fast_path(void **state)
+{
+    (void)state;
+    s_nfkc_is("5001.01 abc-XYZ", "5001.01 abc-XYZ");
+    s_nfkc_is("衡阳市人力资源和社会保障局", "衡阳市人力资源和社会保障局");
+    s_nfkc_is("计提1月工资 2022", "计提1月工资 2022");
+    /* the ends of both ranges: U+3400, U+4DBF, U+4E00, U+9FFF */
+    s_nfkc_is("\xe3\x90\x80\xe4\xb6\xbf\xe4\xb8\x80\xe9\xbf\xbf",
+              "\xe3\x90\x80\xe4\xb6\xbf\xe4\xb8\x80\xe9\xbf\xbf");
+    /* just outside them, characters that NFKC changes: KANGXI RADICAL ONE
+     * U+2F00 is 一, CJK COMPATIBILITY IDEOGRAPH U+F900 is U+8C48 */
+    s_nfkc_is("\xe2\xbc\x80", "一");
+    s_nfkc_is("\xef\xa4\x80", "\xe8\xb1\x88");
+    s_nfkc_is("科目\xef\xa4\x80", "科目\xe8\xb1\x88");
+    /* full-width digits and letters among plain text */
+    s_nfkc_is("记-２３", "记-23");
+    s_nfkc_is("POS机Ｂ", "POS机B");
+    s_nfkc_is("１", "1");
+    /* a combining mark after ASCII composes; after an ideograph it stays */
+    s_nfkc_is("cafe\xcc\x81", "caf\xc3\xa9");
+    s_nfkc_is("中\xcc\x81", "中\xcc\x81");
+    /* white space: ASCII trimmed on the fast path, the rest on the slow one */
+    s_nfkc_is(" \t\v\f\r\n张三 李四\n", "张三 李四");
+    s_nfkc_is("\xe3\x80\x80张三", "张三");
+    s_nfkc_is("张三\xe2\x80\x8b", "张三");
+    s_nfkc_is("\xef\xbb\xbf"
+              "abc",
+              "abc");
+    s_nfkc_is("a\xe3\x80\x80"
+              "b",
+              "a b"); /* inner U+3000 is kept, as NFKC makes it */
+    /* not UTF-8, and a character cut by len: refused on either path */
+    assert_null(vouch_text_nfkc("中\xe4\xb8", 5));
+    assert_null(vouch_text_nfkc("\xe4\xb8\xad", 2));
+    assert_null(vouch_text_nfkc("\xed\xa0\x80", 3));
+}
+
+static void test_append(void **state)
+{
+    (void)state;
+    vouch_buf_t b;
+    vouch_buf_init(&b);
+    assert_int_equal(vouch_text_nfkc_append(&b, "", 0), 0);
+    assert_non_null(b.data);
+    assert_string_equal(b.data, "");
+    assert_int_equal(vouch_text_nfkc_append(&b, " 单位 ", strlen(" 单位 ")), 0);
+    assert_int_equal(vouch_text_nfkc_append(&b, "ＡＢ\xe3\x80\x80", strlen("ＡＢ\xe3\x80\x80")), 0);
+    assert_string_equal(b.data, "单位AB");
+    size_t len = b.len;
+    assert_int_equal(vouch_text_nfkc_append(&b, "x\xff", 2), -1);
+    assert_int_equal(vouch_text_fold_append(&b, "\xe4\xb8", 2), -1);
+    assert_int_equal(b.len, len);
+    assert_string_equal(b.data, "单位AB");
+    /* cells side by side, each NUL-terminated where the caller puts it */
+    vouch_buf_putc(&b, '\0');
+    size_t second = b.len;
+    assert_int_equal(vouch_text_fold_append(&b, " 本 月 合 计 ", strlen(" 本 月 合 计 ")), 0);
+    assert_string_equal(b.data, "单位AB");
+    assert_string_equal(b.data + second, "本月合计");
+    vouch_buf_reset(&b);
+    assert_int_equal(vouch_text_fold_append(&b, "Ｐ\xe3\x80\x80Ｏ S", strlen("Ｐ\xe3\x80\x80Ｏ S")),
+                     0);
+    assert_string_equal(b.data, "POS");
+    vouch_buf_free(&b);
+}
+
 static void test_fold(void **state)
 {
     (void)state;
@@ -143,7 +211,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfkc_full_width),
-        cmocka_unit_test(test_nfkc_trims), cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_nfkc_trims), cmocka_unit_test(test_nfkc_fast_path),
+        cmocka_unit_test(test_append),     cmocka_unit_test(test_fold),
         cmocka_unit_test(test_length),     cmocka_unit_test(test_width),
         cmocka_unit_test(test_ends_with),  cmocka_unit_test(test_no_controls),
     };
