@@ -222,9 +222,12 @@ static int s_start(s_ingest_t *in, const vouch_line_t *l, vouch_error_t *err)
     snprintf(fy, sizeof fy, "%d", l->fiscal_year);
     snprintf(period, sizeof period, "%d", l->period);
     in->db_failed = true; /* until COPY is open, any failure is the database's */
+    /* deriving the vouchers sorts every line: in memory, not on disk */
     if (vouch_db_cmd(c, err, "BEGIN", 0, NULL) != 0)
         goto failed;
     in->started = true;
+    if (vouch_db_cmd(c, err, "SET LOCAL work_mem = '64MB'", 0, NULL) != 0)
+        goto failed;
     const char *p1[] = {in->org};
     PGresult *r = vouch_db_exec(c, err,
                                 "WITH ins AS (INSERT INTO orgs (name) VALUES ($1)"
