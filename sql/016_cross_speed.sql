@@ -13,6 +13,16 @@
 -- Superseded ledgers are left out by a join, payees matched by a hash, and
 -- codes by LIKE on the trimmed code (015's vouch_like_prefixes).
 
+-- The payees (folded) of a ledger's debits, folding each name once rather
+-- than each line (a name is paid many times).
+CREATE OR REPLACE FUNCTION vouch_xr_payees(p_ledger bigint) RETURNS text[]
+    LANGUAGE sql STABLE
+    RETURN ARRAY(SELECT DISTINCT f FROM (
+                     SELECT vouch_fold(d.payee) AS f FROM (
+                         SELECT DISTINCT payee FROM lines
+                         WHERE ledger_id = p_ledger AND debit > 0 AND payee IS NOT NULL) d) x
+                 WHERE f <> '');
+
 CREATE OR REPLACE FUNCTION vouch_xr_expense_lines(p_org int, p jsonb, d_from date, d_to date,
                                                   payees text[])
 RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
@@ -30,7 +40,11 @@ RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
           AND l.ledger_id IN (SELECT live.ledger_id FROM live)
           AND (d_from IS NULL OR l.voucher_date >= d_from)
           AND (d_to IS NULL OR l.voucher_date <= d_to)
-          AND l.payee IS NOT NULL AND vouch_fold(l.payee) IN (SELECT unnest(payees))
+          -- the names as written that fold to one of payees, each folded once
+          AND l.payee IN (SELECT d.payee FROM (
+                  SELECT DISTINCT n.payee FROM lines n
+                  WHERE n.org_id = p_org AND n.debit > 0 AND n.payee IS NOT NULL) d
+              WHERE vouch_fold(d.payee) IN (SELECT unnest(payees)))
     ), l AS (
         SELECT l.*, live.columns
         FROM lines l JOIN live ON live.ledger_id = l.ledger_id
