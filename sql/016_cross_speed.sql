@@ -46,7 +46,12 @@ RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
                   WHERE n.org_id = p_org AND n.debit > 0 AND n.payee IS NOT NULL) d
               WHERE vouch_fold(d.payee) IN (SELECT unnest(payees)))
     ), l AS (
-        SELECT l.*, live.columns
+        -- what the rules read, and no more: these rows are sorted, and with
+        -- the ledger's columns (an array of names) on each they were sorted on
+        -- disk (300 MB at 1,000,000 lines)
+        SELECT l.ledger_id, l.seq, l.fiscal_year, l.period, l.voucher_word, l.voucher_no,
+               l.voucher_date, l.line_no, l.econ_code, l.account_code, l.debit, l.summary,
+               l.payee, l.invoice_no, l.contract_no, l.procurement_method
         FROM lines l JOIN live ON live.ledger_id = l.ledger_id
         WHERE l.org_id = p_org AND l.debit > 0
           AND (d_from IS NULL OR l.voucher_date >= d_from)
@@ -85,8 +90,8 @@ RETURNS TABLE (ledger_id bigint, seq int, fiscal_year smallint, period smallint,
     )
     SELECT t.ledger_id, t.seq, t.fiscal_year, t.period, t.voucher_word, t.voucher_no,
            t.voucher_date, t.line_no, t.econ, t.debit, t.summary, t.payee, t.invoice_no,
-           t.contract_no, t.procurement_method, t.columns
-    FROM t
+           t.contract_no, t.procurement_method, live.columns
+    FROM t JOIN live ON live.ledger_id = t.ledger_id
     WHERE t.fin OR t.rn > t.nfin
 $$;
 
@@ -277,8 +282,10 @@ ALTER FUNCTION vouch_xr_preparer_is_reviewer(bigint, jsonb)
 ALTER FUNCTION vouch_xr_store(jsonb, text, vouch_xr_finding[])
     SET enable_nestloop = on SET enable_mergejoin = on;
 
+-- work_mem: the expense lines are sorted once in memory (about 150 MB at a
+-- unit of 1,000,000 lines; 75 MB on disk took 2 s), in this function only.
 CREATE OR REPLACE FUNCTION vouch_xr_ledger_done(p_ledger bigint, p jsonb) RETURNS bigint
-    LANGUAGE plpgsql SET enable_nestloop = off SET enable_mergejoin = off SET work_mem = '64MB'
+    LANGUAGE plpgsql SET enable_nestloop = off SET enable_mergejoin = off SET work_mem = '256MB'
     AS $$
 DECLARE
     n bigint := 0;
