@@ -18,6 +18,7 @@
 #include "db.h"
 #include "sha256.h"
 #include "voucher.h"
+#include "vscan.h"
 
 #define S_READ_CHUNK (64u << 10)
 #define S_COPY_FLUSH (256u << 10)
@@ -54,6 +55,7 @@ typedef struct {
     long runs; /* contiguous voucher runs; differs from vouchers when one is split */
     vouch_buf_t cuts_first, cuts_last; /* "{1,2001,...}" */
     long nbatches;
+    vouch_vscan_t *vscan; /* the vouchers the voucher rules need read, or NULL */
 } s_ingest_t;
 
 const char *vouch_ingest_status_name(vouch_ingest_status_t status)
@@ -323,6 +325,8 @@ static int s_on_line(void *arg, const vouch_line_t *l, const char *extra, vouch_
         in->prev_year = l->fiscal_year;
         snprintf(in->prev_word, sizeof in->prev_word, "%s", l->text[VOUCH_T_VOUCHER_WORD]);
     }
+    if (in->vscan)
+        vouch_vscan_line(in->vscan, l, new_voucher);
     if (l->period < in->period_min)
         in->period_min = l->period;
     if (l->period > in->period_max)
@@ -371,11 +375,15 @@ static int s_voucher_rules(s_ingest_t *in, vouch_error_t *err)
         return 0;
     vouch_error_t rerr;
     vouch_error_clear(&rerr);
-    const char *p[] = {in->ledger_id, in->opts->ledger_rules};
+    /* only the vouchers the scan could not clear (vscan.h); NULL: all */
+    const char *seqs =
+        in->vscan ? vouch_vscan_finish(in->vscan, in->res->vouchers == in->runs) : NULL;
+    in->res->rules_lines = seqs ? vouch_vscan_count(in->vscan) : -1;
+    const char *p[] = {in->ledger_id, in->opts->ledger_rules, seqs};
     if (vouch_db_cmd(in->conn, err, "SAVEPOINT vouch_voucher_rules", 0, NULL) != 0)
         return -1;
-    PGresult *r = vouch_db_exec(in->conn, &rerr,
-                                "SELECT vouch_xr_voucher_rules($1::bigint, $2::jsonb)", 2, p);
+    PGresult *r = vouch_db_exec(
+        in->conn, &rerr, "SELECT vouch_xr_voucher_rules($1::bigint, $2::jsonb, $3::int[])", 3, p);
     if (r) {
         in->res->findings = atol(PQgetvalue(r, 0, 0));
         PQclear(r);
@@ -523,7 +531,12 @@ int vouch_ingest_file(PGconn *conn, const char *path, const vouch_ingest_opts_t 
                       vouch_ingest_result_t *res)
 {
     memset(res, 0, sizeof *res);
-    s_ingest_t in = {.conn = conn, .opts = opts, .res = res, .batch_first = 1};
+    res->rules_lines = -1;
+    s_ingest_t in = {.conn = conn,
+                     .opts = opts,
+                     .res = res,
+                     .batch_first = 1,
+                     .vscan = vouch_vscan_new(opts->ledger_rules)};
     vouch_buf_init(&in.copy);
     vouch_buf_init(&in.cuts_first);
     vouch_buf_init(&in.cuts_last);
@@ -639,6 +652,7 @@ done:
     if (f)
         fclose(f);
     vouch_import_destroy(&in.reader);
+    vouch_vscan_destroy(&in.vscan);
     vouch_buf_free(&in.copy);
     vouch_buf_free(&in.cuts_first);
     vouch_buf_free(&in.cuts_last);

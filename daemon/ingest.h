@@ -26,6 +26,7 @@ typedef struct {
     long dropped; /* summary rows left out */
     long batches;
     long findings;         /* found as it was stored (UNBALANCED_VOUCHER...) */
+    long rules_lines;      /* the lines those rules read (vscan.h); -1: all, or none ran */
     char rules_error[512]; /* why those rules did not run, "" when they did */
     char sha256[65];
     /* seconds spent: parsing while COPY streams, deriving the vouchers, the

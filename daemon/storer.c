@@ -165,7 +165,12 @@ static void s_store(vouch_storer_t *self, vouch_spool_entry_t *e)
                    e->name, res.ledger_id, res.lines, res.vouchers, res.batches, res.findings);
         vouch_info("ledger %lld: stage parse_copy %.3f s", res.ledger_id, res.parse_copy_s);
         vouch_info("ledger %lld: stage vouchers %.3f s", res.ledger_id, res.vouchers_s);
-        vouch_info("ledger %lld: stage voucher_rules %.3f s", res.ledger_id, res.voucher_rules_s);
+        if (res.rules_lines >= 0)
+            vouch_info("ledger %lld: stage voucher_rules %.3f s (%ld of %ld lines read)",
+                       res.ledger_id, res.voucher_rules_s, res.rules_lines, res.lines);
+        else
+            vouch_info("ledger %lld: stage voucher_rules %.3f s", res.ledger_id,
+                       res.voucher_rules_s);
         vouch_info("ledger %lld: stage commit %.3f s", res.ledger_id, res.commit_s);
         if (res.supersedes > 0)
             vouch_info("ledger %lld supersedes ledger %lld (the same unit and periods)",
