@@ -115,3 +115,11 @@ CREATE FUNCTION vouch_xr_voucher_rules(p_ledger bigint, p jsonb, p_seqs int[]) R
     LANGUAGE sql
     RETURN vouch_xr_unbalanced_voucher(p_ledger, p, p_seqs)
            + vouch_xr_preparer_is_reviewer(p_ledger, p, p_seqs);
+
+-- The two-argument forms (015) read every line: one body for each rule.
+CREATE OR REPLACE FUNCTION vouch_xr_unbalanced_voucher(p_ledger bigint, p jsonb) RETURNS bigint
+    LANGUAGE sql
+    RETURN vouch_xr_unbalanced_voucher(p_ledger, p, NULL);
+CREATE OR REPLACE FUNCTION vouch_xr_preparer_is_reviewer(p_ledger bigint, p jsonb) RETURNS bigint
+    LANGUAGE sql
+    RETURN vouch_xr_preparer_is_reviewer(p_ledger, p, NULL);
