@@ -144,6 +144,7 @@ expect_eq "taken up again: the same findings" "$all" "$(found 测试交叉乙局
 # analysis completes, the failure is in status; vouchd takes the ledger up
 # again (at once after a restart)
 sql "ALTER FUNCTION vouch_xr_voucher_rules(bigint, jsonb) RENAME TO vouch_xr_voucher_rules_off;
+     ALTER FUNCTION vouch_xr_voucher_rules(bigint, jsonb, int[]) RENAME TO vouch_xr_voucher_rules_off;
      ALTER FUNCTION vouch_xr_split_purchase(bigint, jsonb) RENAME TO vouch_xr_split_purchase_off" >/dev/null
 sed 's/^测试交叉局,/测试交叉丁局,/' "$jan" >"$state/d-2022-01.csv"
 out=$(ingest "$state/d-2022-01.csv")
@@ -155,6 +156,7 @@ echo "$errors" | grep -qF "ledger $d_id: the voucher rules did not run as it was
 echo "$errors" | grep -qF "ledger $d_id: cross-voucher rules failed, will try again" || fail "status: cross rules"
 ok "status says which rules failed on which ledger"
 sql "ALTER FUNCTION vouch_xr_voucher_rules_off(bigint, jsonb) RENAME TO vouch_xr_voucher_rules;
+     ALTER FUNCTION vouch_xr_voucher_rules_off(bigint, jsonb, int[]) RENAME TO vouch_xr_voucher_rules;
      ALTER FUNCTION vouch_xr_split_purchase_off(bigint, jsonb) RENAME TO vouch_xr_split_purchase" >/dev/null
 pid=$(cat "$state/run/vouchd.pid")
 kill -TERM "$pid"
