@@ -20,25 +20,9 @@
 #include "deliver_internal.h"
 #include "file.h"
 #include "text.h"
+#include "tmpdir.h"
 
 #define ID "vouch-digest-42"
-
-static char s_dir[64];
-
-static int s_setup(void **state)
-{
-    (void)state;
-    snprintf(s_dir, sizeof s_dir, "/tmp/vouch-deliver-XXXXXX");
-    return mkdtemp(s_dir) ? 0 : -1;
-}
-
-static int s_teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", s_dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static vouch_delivery_t s_digest(vouch_deliver_kind_t kind, const char *target)
 {
