@@ -272,13 +272,10 @@ END $$;
 -- Nested loops and merge joins over what it thinks one line are what cost
 -- hours (005) and, here, 78 s: a merge on (fiscal year, period) alone
 -- compared 412 million pairs of lines and vouchers. Hash joins cost what
--- the rows cost, however wrong the guess; sorts stay in memory.
-ALTER FUNCTION vouch_xr_unbalanced_voucher(bigint, jsonb)
-    SET enable_nestloop = off SET enable_mergejoin = off SET work_mem = '64MB';
-ALTER FUNCTION vouch_xr_preparer_is_reviewer(bigint, jsonb)
-    SET enable_nestloop = off SET enable_mergejoin = off SET work_mem = '64MB';
--- but a rule's few findings find their lines by the primary key, one by one:
--- hashed, they read every line of every ledger (0.7 s a rule)
+-- the rows cost, however wrong the guess; sorts stay in memory. The voucher
+-- rules of 015 run so too. But a rule's few findings find their lines by the
+-- primary key, one by one: hashed, they read every line of every ledger
+-- (0.7 s a rule).
 ALTER FUNCTION vouch_xr_store(jsonb, text, vouch_xr_finding[])
     SET enable_nestloop = on SET enable_mergejoin = on;
 
