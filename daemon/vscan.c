@@ -19,6 +19,7 @@
 
 typedef struct {
     char **items;
+    size_t *lens; /* measured once: they are compared with every line's code */
     size_t n;
 } s_prefixes_t;
 
@@ -43,10 +44,13 @@ static void s_prefixes(s_prefixes_t *out, const json_t *arr)
     size_t i;
     json_t *v;
     out->items = vouch_calloc(json_array_size(arr) + 1, sizeof *out->items);
+    out->lens = vouch_calloc(json_array_size(arr) + 1, sizeof *out->lens);
     json_array_foreach(arr, i, v)
     {
-        if (json_is_string(v) && json_string_length(v) > 0)
+        if (json_is_string(v) && json_string_length(v) > 0) {
+            out->lens[out->n] = json_string_length(v);
             out->items[out->n++] = vouch_strdup(json_string_value(v));
+        }
     }
 }
 
@@ -75,6 +79,7 @@ static void s_free_prefixes(s_prefixes_t *p)
     for (size_t i = 0; i < p->n; i++)
         free(p->items[i]);
     free(p->items);
+    free(p->lens);
 }
 
 void vouch_vscan_destroy(vouch_vscan_t **self_p)
@@ -95,7 +100,7 @@ static bool s_has_prefix(const s_prefixes_t *p, const char *code)
     while (*code == ' ')
         code++;
     for (size_t i = 0; i < p->n; i++)
-        if (strncmp(code, p->items[i], strlen(p->items[i])) == 0)
+        if (strncmp(code, p->items[i], p->lens[i]) == 0)
             return true;
     return false;
 }
