@@ -93,19 +93,36 @@ as_pg() {  # PostgreSQL refuses root: as root, its tools run as the cluster's ow
 psql_() { as_pg "$pgbin/psql" -h "$state/pg/run" -U vouch -d vouch -tAX -v ON_ERROR_STOP=1 "$@"; }
 sql() { psql_ -c "$1"; }
 now() { date +%s.%N; }
+# the machine's busy CPU seconds so far, all cores (user, nice, system, irq,
+# softirq): a run's difference says how much of its wall clock was computing
+busy() { awk '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / 100; exit }' /proc/stat; }
+# the CPU seconds of vouchd, of its workers and of PostgreSQL (the postmaster
+# and its children, living or reaped) so far: "D W P"
+cpu_split() {
+    local p pids=() pm
+    pm=$(head -n 1 "$state/pg/data/postmaster.pid")
+    pids=("$(cat "$state/run/vouchd.pid")")
+    for p in "$state"/run/worker.*.pid; do pids+=("w$(cat "$p")"); done
+    pids+=("p$pm"); for p in $(pgrep -P "$pm"); do pids+=("p$p"); done
+    for p in "${pids[@]}"; do
+        # utime stime cutime cstime, after the command's parenthesised name
+        printf '%s ' "${p:0:1}"; sed 's/.*) //' "/proc/${p#[wp]}/stat" 2>/dev/null | cut -d' ' -f12-15 || echo
+    done | awk '{ t = ($2 + $3 + $4 + $5) / 100; if ($1 == "w") w += t; else if ($1 == "p") g += t; else d += t }
+                END { printf "%.2f %.2f %.2f", d, w, g }'
+}
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # floor FILE: the seconds psql \copy takes over FILE (r_floor), and its rows (r_rows)
 floor_run() {
-    local n cols names t0
+    local n cols names t0 c0
     n=$(head -n 1 "$1" | awk -F, '{ print NF }')
     cols=$(seq 1 "$n" | sed 's/.*/c& text/' | paste -sd,)
     names=$(seq 1 "$n" | sed 's/^/c/' | paste -sd,)
     sql "CREATE TABLE bench_bare (id bigserial PRIMARY KEY, $cols)" >/dev/null
     sql "CHECKPOINT" >/dev/null   # neither side pays for the other's dirty pages
-    t0=$(now)
+    t0=$(now); c0=$(busy)
     psql_ -c "\\copy bench_bare ($names) FROM '$1' WITH (FORMAT csv, HEADER)" >/dev/null
-    r_floor=$(sub "$t0" "$(now)")
+    r_floor=$(sub "$t0" "$(now)"); r_floor_cpu=$(sub "$c0" "$(busy)")
     r_rows=$(sql "SELECT count(*) FROM bench_bare")
     sql "DROP TABLE bench_bare" >/dev/null
 }
@@ -116,14 +133,18 @@ peak_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$(cat "$1")/stat
 
 # vouch FILE: the seconds ingest --wait takes (r_vouch), its JSON (r_json), peak RSS
 vouch_run() {
-    local p t0 w
+    local p t0 c0 w
     sql "CHECKPOINT" >/dev/null
     # resets each peak to the current RSS (Linux 4.0): the peak is this run's
     for p in $(pidfiles); do echo 5 >"/proc/$(cat "$p")/clear_refs"; done
-    t0=$(now)
+    local a b
+    read -ra a <<<"$(cpu_split)"
+    t0=$(now); c0=$(busy)
     r_json=$("$VOUCH_BIN/vouchctl" --home "$state" ingest --wait --timeout 7200 --format json "$1") ||
         die "ingest of $1 failed: $r_json"
-    r_vouch=$(sub "$t0" "$(now)")
+    r_vouch=$(sub "$t0" "$(now)"); r_vouch_cpu=$(sub "$c0" "$(busy)")
+    read -ra b <<<"$(cpu_split)"
+    r_cpu_split="$(sub "${a[0]}" "${b[0]}")	$(sub "${a[1]}" "${b[1]}")	$(sub "${a[2]}" "${b[2]}")"
     r_rss_d=$(peak_mb "$state/run/vouchd.pid")
     r_rss_w=0
     for p in "$state"/run/worker.*.pid; do
@@ -169,6 +190,7 @@ measure() {
         if [ -n "$recv" ] && [ -n "$t" ] && [ "$t" != - ]; then row+="	$(sub "$recv" "$t")"; else row+="	-"; fi
     done
     for s in parse_copy vouchers voucher_rules commit dispatch cross; do row+="	$(stage "$id" "$s")"; done
+    row+="	$r_floor_cpu	$r_vouch_cpu	$r_cpu_split"
     echo "$row	$r_rss_d	$r_rss_w	$found" >>"$out"
 }
 
@@ -214,7 +236,7 @@ else
     for i in $(seq 1 "$runs"); do gen "$lines" $((100 + i)); files+=("$dir/ledgers/org$((100 + i))-2022.csv"); done
 fi
 
-printf 'case\tworkers\trun\tfirst\tfile\tlines\tfloor s\tvouch s\tvouch/floor\tlines/s\tstored\tfirst out\tlast back\tanalysed\tchecked\tparse_copy\tvouchers\tvoucher_rules\tcommit\tdispatch\tcross\tRSS vouchd MB\tRSS workers MB\tfindings\n' >"$out"
+printf 'case\tworkers\trun\tfirst\tfile\tlines\tfloor s\tvouch s\tvouch/floor\tlines/s\tstored\tfirst out\tlast back\tanalysed\tchecked\tparse_copy\tvouchers\tvoucher_rules\tcommit\tdispatch\tcross\tfloor CPU s\tvouch CPU s\tCPU vouchd\tCPU workers\tCPU postgres\tRSS vouchd MB\tRSS workers MB\tfindings\n' >"$out"
 kase=series; [ $monthly -eq 1 ] && kase=monthly
 for w in ${workers//,/ }; do
     # a fresh stack per count: every series starts from an empty database
@@ -255,6 +277,10 @@ rules, committed), its first batch went out to a worker and its last came back
 (batches.dispatched_at, done_at), vouchd logged it analysed, and the rules
 across ledgers done. ingest --wait returns after that last one: vouch s holds
 them all and the upload. parse_copy .. cross: vouchd's "stage" log lines, -
-where it writes none. RSS: peak (VmHWM) during the vouch run, reset before it;
+where it writes none. CPU s: the machine's busy CPU seconds (all $(nproc) cores)
+during the floor's copy and during the vouch run; at most cores x wall clock.
+CPU vouchd, workers, postgres: the CPU seconds of each during the vouch run
+(PostgreSQL: the postmaster and all its backends).
+RSS: peak (VmHWM) during the vouch run, reset before it;
 workers: the largest of them. Raw: $out
 EOF
