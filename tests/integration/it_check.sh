@@ -32,13 +32,13 @@ expect_eq "only PREPARER_IS_REVIEWER left out (no 制单人, 审核人)" '["PREP
 expect_eq "names both columns" "not run (missing: 制单人/preparer, 审核人/reviewer)" "$(echo "$out" | jq -r '.coverage[] | select(.rule == "PREPARER_IS_REVIEWER") | .status')"
 expect_eq "DUPLICATE_PAYMENT without invoice numbers runs in part" '["invoice_no"]' "$(echo "$out" | jq -c '[.coverage[] | select(.rule == "DUPLICATE_PAYMENT") | .without[].fields]')"
 table=$(check "$seed")
-echo "$table" | grep -qE '^lines +200 read, 0 summary rows dropped$' || fail "table: lines"
-echo "$table" | grep -qE '^vouchers +97$' || fail "table: vouchers"
-echo "$table" | grep -qE '^balance +balanced$' || fail "table: balance"
-echo "$table" | grep -qE '^RETROACTIVE_APPROVAL +runs$' || fail "table: coverage"
-echo "$table" | grep -qE '^SPLIT_PURCHASE +runs$' || fail "table: SPLIT_PURCHASE"
-echo "$table" | grep -qF 'DUPLICATE_PAYMENT     runs (without: 发票号/invoice_no)' || fail "table: DUPLICATE_PAYMENT in part"
-echo "$table" | grep -qE '^ +22 +审批日期 +approval_date$' || fail "table: header cell 22"
+grep -qE '^lines +200 read, 0 summary rows dropped$' <<<"$table" || fail "table: lines"
+grep -qE '^vouchers +97$' <<<"$table" || fail "table: vouchers"
+grep -qE '^balance +balanced$' <<<"$table" || fail "table: balance"
+grep -qE '^RETROACTIVE_APPROVAL +runs$' <<<"$table" || fail "table: coverage"
+grep -qE '^SPLIT_PURCHASE +runs$' <<<"$table" || fail "table: SPLIT_PURCHASE"
+grep -qF 'DUPLICATE_PAYMENT     runs (without: 发票号/invoice_no)' <<<"$table" || fail "table: DUPLICATE_PAYMENT in part"
+grep -qE '^ +22 +审批日期 +approval_date$' <<<"$table" || fail "table: header cell 22"
 ok "the table says the same"
 
 # without 审批日期 (the column renamed to one no field knows): the file still

@@ -152,8 +152,8 @@ expect_eq "rules failing: the file is stored all the same" accepted "$(echo "$ou
 d_id=$(echo "$out" | jq .ledger_id)
 expect_eq "and analysed" 1 "$(sql "SELECT count(*) FROM ledgers WHERE ledger_id = $d_id AND analysed_at IS NOT NULL AND cross_checked_at IS NULL")"
 errors=$(ctl status --format json | jq -r '.last_errors[]')
-echo "$errors" | grep -qF "ledger $d_id: the voucher rules did not run as it was stored" || fail "status: voucher rules"
-echo "$errors" | grep -qF "ledger $d_id: cross-voucher rules failed, will try again" || fail "status: cross rules"
+grep -qF "ledger $d_id: the voucher rules did not run as it was stored" <<<"$errors" || fail "status: voucher rules"
+grep -qF "ledger $d_id: cross-voucher rules failed, will try again" <<<"$errors" || fail "status: cross rules"
 ok "status says which rules failed on which ledger"
 sql "ALTER FUNCTION vouch_xr_voucher_rules_off(bigint, jsonb) RENAME TO vouch_xr_voucher_rules;
      ALTER FUNCTION vouch_xr_voucher_rules_off(bigint, jsonb, int[]) RENAME TO vouch_xr_voucher_rules;

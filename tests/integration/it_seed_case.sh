@@ -50,16 +50,16 @@ expect_eq "--group-by rule counts" 21 "$(ctl flags --group-by rule --format json
 [ "$(ctl flags --format csv | wc -l)" -eq 22 ] || fail "csv: header and 21 rows"
 ok "csv has a header and 21 rows"
 table=$(ctl flags)
-echo "$table" | grep -q "21 findings on 17 voucher lines, 2,004,144.10 yuan on those lines" || fail "table footer counts each line's amount once"
+grep -q "21 findings on 17 voucher lines, 2,004,144.10 yuan on those lines" <<<"$table" || fail "table footer counts each line's amount once"
 ctl flags --wide --rule RETROACTIVE_APPROVAL | grep -q "审批日期为2021-11-15" || fail "--wide prints messages whole"
-echo "$table" | grep -q "记-78" || fail "table lists 记-78"
+grep -q "记-78" <<<"$table" || fail "table lists 记-78"
 ok "table"
 
 # show: a finding in its voucher, and the same voucher by ledger, period and number
 id=$(echo "$f" | jq -r .finding_id)
 shown=$(ctl show "$id")
-echo "$shown" | grep -q "接待省人社厅领导调研租赁会议室" || fail "show: summary"
-echo "$shown" | grep -q "MISCLASS_EXPENSE" || fail "show: finding"
+grep -q "接待省人社厅领导调研租赁会议室" <<<"$shown" || fail "show: summary"
+grep -q "MISCLASS_EXPENSE" <<<"$shown" || fail "show: finding"
 ok "show FINDING_ID"
 expect_eq "show --ledger --period --voucher" 2 "$(ctl show --format json --ledger "$ledger" --period 2022-04 --voucher 记-23 | jq '.lines | length')"
 expect_eq "show --ledger" 200 "$(ctl show --format json --ledger "$ledger" | jq -r .lines)"

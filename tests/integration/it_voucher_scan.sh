@@ -39,10 +39,10 @@ fa=$(found "$a")
 echo "$fa"
 for want in "记-11 PREPARER_IS_REVIEWER" "记-12 PREPARER_IS_REVIEWER" "记-13 PREPARER_IS_REVIEWER" \
     "记-17 PREPARER_IS_REVIEWER" "记-15 UNBALANCED_VOUCHER 123 "; do
-    echo "$fa" | grep -q "^$want" || fail "missing: $want"
+    grep -q "^$want" <<<"$fa" || fail "missing: $want"
 done
 for not in "记-14 " "记-16 "; do
-    ! echo "$fa" | grep -q "^$not" || fail "found, and should not be: $not"
+    ! grep -q "^$not" <<<"$fa" || fail "found, and should not be: $not"
 done
 ok "names folded as PostgreSQL folds them: spaces, full width, a blank first, the first name"
 expect_eq "the scan and the full read find the same" "$(found "$b")" "$fa"

@@ -13,7 +13,7 @@ tcp_conf on >"$state/vouch.conf"
 out=$(stack_up --workers 1)
 echo "$out"
 for f in server.key server.pub client.key allowed/client.pub; do
-    echo "$out" | grep -qF "stack: made $state/keys/$f" || fail "stack.sh up made keys/$f"
+    grep -qF "stack: made $state/keys/$f" <<<"$out" || fail "stack.sh up made keys/$f"
 done
 ok "stack.sh up made the server's and the client's keys, the client allowed"
 expect_eq "server.key is 0600" 600 "$(stat -c %a "$state/keys/server.key")"
@@ -70,19 +70,19 @@ set +e
 err=$("$VOUCH_BIN/vouchctl" --home "$state/rogue" status 2>&1); rc=$?
 set -e
 expect_eq "vouchctl with an unknown key exits 1" 1 $rc
-echo "$err" | grep -q "vouchd refused this client's key (curve_client_key $state/rogue/keys/rogue.key)" ||
+grep -q "vouchd refused this client's key (curve_client_key $state/rogue/keys/rogue.key)" <<<"$err" ||
     fail "vouchctl says its key was refused: $err"
 stranger nokey on "curve_client_key = $state/nokey/keys/client.key" "curve_server_public = $state/keys/server.pub"
 set +e
 err=$("$VOUCH_BIN/vouchctl" --home "$state/nokey" status 2>&1); rc=$?
 set -e
 expect_eq "vouchctl without its key exits 1" 1 $rc
-echo "$err" | grep -q "curve_client_key: cannot open $state/nokey/keys/client.key" || fail "vouchctl names setting and file: $err"
+grep -q "curve_client_key: cannot open $state/nokey/keys/client.key" <<<"$err" || fail "vouchctl names setting and file: $err"
 set +e
 err=$(timeout 10 "$VOUCH_BIN/vouch-worker" --home "$state/nokey" --id nokey 2>&1); rc=$?
 set -e
 expect_eq "a worker without its key does not start" 1 $rc
-echo "$err" | grep -q "curve_client_key: cannot open $state/nokey/keys/client.key" || fail "the worker names setting and file: $err"
+grep -q "curve_client_key: cannot open $state/nokey/keys/client.key" <<<"$err" || fail "the worker names setting and file: $err"
 
 # a secret key others may read: refused at start, the file named
 mkdir -p "$state/nokey/keys"
@@ -92,7 +92,7 @@ set +e
 err=$(timeout 10 "$VOUCH_BIN/vouch-worker" --home "$state/nokey" --id nokey 2>&1); rc=$?
 set -e
 expect_eq "a worker with a 0644 secret key does not start" 1 $rc
-echo "$err" | grep -q "$state/nokey/keys/client.key holds a secret key that group or others may read or change (mode 0644)" ||
+grep -q "$state/nokey/keys/client.key holds a secret key that group or others may read or change (mode 0644)" <<<"$err" ||
     fail "the worker names the open key file: $err"
 stranger openserver on "control_endpoint = tcp://$host:1" "work_endpoint = tcp://$host:2" "results_endpoint = tcp://$host:3"
 mkdir -p "$state/openserver/keys"
@@ -102,7 +102,7 @@ set +e
 err=$(timeout 10 "$VOUCH_BIN/vouchd" --home "$state/openserver" 2>&1); rc=$?
 set -e
 expect_eq "vouchd with a 0640 server key does not start" 1 $rc
-echo "$err" | grep -q "curve_server_key: $state/openserver/keys/server.key holds a secret key that group or others may read" ||
+grep -q "curve_server_key: $state/openserver/keys/server.key holds a secret key that group or others may read" <<<"$err" ||
     fail "vouchd names the open key file: $err"
 ok "missing and open keys stop vouchctl, the worker and vouchd, naming the file"
 
