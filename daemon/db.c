@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "file.h"
+#include "log.h"
 
 /* per thread: vouchd's ingest thread and main loop each have a connection */
 static __thread char s_sqlstate[6];
@@ -171,6 +173,7 @@ int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
             free(sql);
             goto fail_unlock;
         }
+        double t0 = vouch_clock_s();
         PGresult *m = PQexec(conn, sql); /* a file of many statements: simple protocol */
         free(sql);
         if (PQresultStatus(m) != PGRES_COMMAND_OK && PQresultStatus(m) != PGRES_TUPLES_OK) {
@@ -189,6 +192,8 @@ int vouch_db_migrate(PGconn *conn, const char *sql_dir, vouch_error_t *err)
             PQclear(PQexec(conn, "ROLLBACK"));
             goto fail_unlock;
         }
+        /* a migration may move every row of a table: say what took the time */
+        vouch_log(VOUCH_LOG_INFO, "applied migration %s (%.3f s)", names[i], vouch_clock_s() - t0);
         applied++;
     }
     vouch_db_cmd(conn, NULL, "SELECT pg_advisory_unlock(7071)", 0, NULL);

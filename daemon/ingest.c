@@ -16,6 +16,7 @@
 #include "import.h"
 #include "date.h"
 #include "db.h"
+#include "log.h"
 #include "sha256.h"
 #include "voucher.h"
 #include "vscan.h"
@@ -47,6 +48,7 @@ typedef struct {
     char org_id[16];
     int fiscal_year;
     int period_min, period_max;
+    int year_min, year_max; /* of the lines: a file may hold a second year */
     vouch_buf_t copy;
     /* batch cutting at voucher boundaries */
     int32_t batch_first;
@@ -220,10 +222,18 @@ static int s_start(s_ingest_t *in, const vouch_line_t *l, vouch_error_t *err)
     in->org = vouch_strdup(l->text[VOUCH_T_ORG]);
     in->fiscal_year = l->fiscal_year;
     in->period_min = in->period_max = l->period;
+    in->year_min = in->year_max = l->fiscal_year;
     char fy[8], period[8];
     snprintf(fy, sizeof fy, "%d", l->fiscal_year);
     snprintf(period, sizeof period, "%d", l->period);
     in->db_failed = true; /* until COPY is open, any failure is the database's */
+    /* the fiscal year's partitions, in a transaction of their own: making
+     * one locks lines and findings, for as long as it takes, once a year */
+    const char *py[] = {fy};
+    PGresult *r = vouch_db_exec(c, err, "SELECT vouch_partition_year($1::int)", 1, py);
+    if (!r)
+        goto failed;
+    PQclear(r);
     /* deriving the vouchers sorts every line: in memory, not on disk */
     if (vouch_db_cmd(c, err, "BEGIN", 0, NULL) != 0)
         goto failed;
@@ -231,12 +241,12 @@ static int s_start(s_ingest_t *in, const vouch_line_t *l, vouch_error_t *err)
     if (vouch_db_cmd(c, err, "SET LOCAL work_mem = '64MB'", 0, NULL) != 0)
         goto failed;
     const char *p1[] = {in->org};
-    PGresult *r = vouch_db_exec(c, err,
-                                "WITH ins AS (INSERT INTO orgs (name) VALUES ($1)"
-                                " ON CONFLICT (name) DO NOTHING RETURNING org_id)"
-                                " SELECT org_id FROM ins UNION ALL"
-                                " SELECT org_id FROM orgs WHERE name = $1",
-                                1, p1);
+    r = vouch_db_exec(c, err,
+                      "WITH ins AS (INSERT INTO orgs (name) VALUES ($1)"
+                      " ON CONFLICT (name) DO NOTHING RETURNING org_id)"
+                      " SELECT org_id FROM ins UNION ALL"
+                      " SELECT org_id FROM orgs WHERE name = $1",
+                      1, p1);
     if (!r)
         goto failed;
     snprintf(in->org_id, sizeof in->org_id, "%s", PQgetvalue(r, 0, 0));
@@ -289,6 +299,27 @@ failed:
     return -1;
 }
 
+/* The file's lines of years other than its first line's went to the default
+ * partitions (017): that year's partitions now, which moves them there. The
+ * ledger is stored either way, so a failure is only logged. */
+static void s_partition_other_years(s_ingest_t *in)
+{
+    for (int y = in->year_min; y <= in->year_max && y - in->year_min < 16; y++) {
+        if (y == in->fiscal_year)
+            continue;
+        char fy[8];
+        snprintf(fy, sizeof fy, "%d", y);
+        const char *p[] = {fy};
+        vouch_error_t err = {0};
+        PGresult *r = vouch_db_exec(in->conn, &err, "SELECT vouch_partition_year($1::int)", 1, p);
+        if (r)
+            PQclear(r);
+        else
+            vouch_log(VOUCH_LOG_WARN, "ledger %s: partitions of fiscal year %d: %s", in->ledger_id,
+                      y, err.text);
+    }
+}
+
 static void s_cut(s_ingest_t *in, int32_t last_seq)
 {
     vouch_buf_putc(&in->cuts_first, in->cuts_first.len ? ',' : '{');
@@ -331,6 +362,10 @@ static int s_on_line(void *arg, const vouch_line_t *l, const char *extra, vouch_
         in->period_min = l->period;
     if (l->period > in->period_max)
         in->period_max = l->period;
+    if (l->fiscal_year < in->year_min)
+        in->year_min = l->fiscal_year;
+    if (l->fiscal_year > in->year_max)
+        in->year_max = l->fiscal_year;
     s_copy_row(in, l, extra);
     in->res->lines = l->seq;
     if (in->copy.len >= S_COPY_FLUSH)
@@ -524,6 +559,7 @@ static int s_finish(s_ingest_t *in, vouch_error_t *err)
         return -1;
     in->res->commit_s = (t2 - t1) + (vouch_clock_s() - t3);
     in->res->ledger_id = atoll(in->ledger_id);
+    s_partition_other_years(in);
     return 0;
 }
 
