@@ -23,12 +23,15 @@ static void s_usage(FILE *out)
             "                      [--severity high|medium|low]\n"
             "                      [--status open|confirmed|dismissed|suppressed|superseded]\n"
             "                      [--all] [--assignee NAME]\n"
-            "                      [--from DATE] [--to DATE] [--group-by rule|org|month]\n"
+            "                      [--from DATE] [--to DATE] [--year YYYY] [--period YYYY-MM]\n"
+            "                      [--group-by rule|org|month]\n"
             "                      [--sort KEY[,KEY...]] [--limit N] [--offset N] [--wide]\n"
             "                      [--format table|csv|json|xlsx] [-o FILE] [--sheet-per-rule]\n"
             "\n"
             "Lists findings, in voucher order. DATE filters the voucher date (from and to\n"
-            "included; 2022-04-05, 2022/4/5, 20220405...). --group-by sums them instead.\n"
+            "included; 2022-04-05, 2022/4/5, 20220405...). --year and --period filter the\n"
+            "books' fiscal year and period (会计期间: 2022-13 is an adjustment period), by\n"
+            "which findings are stored apart: the fastest filters. --group-by sums instead.\n"
             "Suppressed and superseded findings are left out of lists, sums and files\n"
             "unless --status names their status or --all is given; the table's last line\n"
             "says how many were left out.\n"
@@ -77,6 +80,7 @@ typedef struct {
 typedef struct {
     const char *ledger, *org, *rule, *severity, *status, *group_by, *assignee;
     char from[16], to[16];
+    char year[12], period[12]; /* the fiscal year, and period within it: "" when not given */
     const char *limit, *offset, *sort;
     s_order_t order[S_LIST_KEYS];
     int norder;
@@ -173,6 +177,10 @@ static void s_filters_but_status(vouch_query_t *q, const s_opts_t *o)
         vouch_query_and(q, "f.severity = $?", o->severity);
     if (o->assignee)
         vouch_query_and(q, "f.assignee = btrim($?)", o->assignee);
+    if (o->year[0])
+        vouch_query_and(q, "f.fiscal_year = $?::smallint", o->year);
+    if (o->period[0])
+        vouch_query_and(q, "f.period = $?::smallint", o->period);
     if (o->from[0])
         vouch_query_and(q, "l.voucher_date >= $?::date", o->from);
     if (o->to[0])
@@ -612,6 +620,8 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
         {"assignee", required_argument, NULL, 'A'},
         {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'T'},
+        {"year", required_argument, NULL, 'Y'},
+        {"period", required_argument, NULL, 'P'},
         {"group-by", required_argument, NULL, 'g'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
@@ -671,6 +681,24 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
             if (s_date_arg(optarg, o.to, "--to") != 0)
                 return VOUCH_EXIT_USAGE;
             break;
+        case 'Y':
+        case 'P': {
+            /* the books' own year and period (会计期间), which the tables
+             * are partitioned by: not the voucher's date */
+            int y = 0, m = 1, n = 0;
+            bool ok = c == 'Y' ? sscanf(optarg, "%4d%n", &y, &n) == 1
+                               : sscanf(optarg, "%4d-%2d%n", &y, &m, &n) == 2;
+            if (!ok || optarg[n] != '\0' || y < 1000 || m < 1 || m > 16) {
+                vouch_ctl_fail(c == 'Y' ? "--year is YYYY, a fiscal year"
+                                        : "--period is YYYY-MM, a fiscal period (months 13-16 "
+                                          "are adjustment periods)");
+                return VOUCH_EXIT_USAGE;
+            }
+            snprintf(o.year, sizeof o.year, "%d", y);
+            if (c == 'P')
+                snprintf(o.period, sizeof o.period, "%d", m);
+            break;
+        }
         case 'g':
             if (!s_one_of(optarg, groups)) {
                 vouch_ctl_fail("--group-by is rule, org or month");
