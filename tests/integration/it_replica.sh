@@ -87,7 +87,7 @@ ok "a workbook written from the replica"
 # row-level security on the replica: the same roles, the same rows
 as() { local u=$1; shift; VOUCH_USER=$u "$VOUCH_BIN/vouchctl" --home "$state" "$@"; }
 expect_eq "replica: an auditor of the unit sees its findings" 21 "$(as aud_yz flags --format json | jq length)"
-expect_eq "replica: an auditor of another unit sees none" "[]" "$(as aud_other flags --format json | jq -c .)"
+expect_eq "replica: an auditor of another unit sees none" 0 "$(as aud_other flags --format json | jq length)"
 rc=0
 as aud_other show "$id" >/dev/null 2>"$state/err" || rc=$?
 expect_eq "replica: another unit's finding is 'not found' (exit 1)" 1 $rc
