@@ -246,12 +246,14 @@ static int s_replica_ask(PGconn *db, vouch_ctl_replica_t *st, char *why, size_t 
 
 /* The standby of a primary that commits seldom replays a record it receives
  * (a checkpoint's) within milliseconds, but in those its last transaction is
- * old: a lag is asked for again a moment later, and only a lasting one told */
-static int s_replica_state(PGconn *db, vouch_ctl_replica_t *st, char *why, size_t len)
+ * old: a lag over `over` seconds is asked for again a moment later, and only
+ * a lasting one told */
+static int s_replica_state(PGconn *db, long long over, vouch_ctl_replica_t *st, char *why,
+                           size_t len)
 {
     if (s_replica_ask(db, st, why, len) != 0)
         return -1;
-    if (st->lag > 0) {
+    if (st->lag > over) {
         nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
         return s_replica_ask(db, st, why, len);
     }
@@ -263,7 +265,7 @@ int vouch_ctl_replica(vouch_ctl_t *ctl, vouch_ctl_replica_t *state, char *why, s
     PGconn *conn = s_pg_connect(ctl->cfg->query_database, S_REPLICA_TIMEOUT, why, len);
     if (!conn)
         return -1;
-    int rc = s_replica_state(conn, state, why, len);
+    int rc = s_replica_state(conn, 0, state, why, len);
     PQfinish(conn);
     return rc;
 }
@@ -284,7 +286,7 @@ PGconn *vouch_ctl_read_db(vouch_ctl_t *ctl)
     /* a state that cannot be asked for is no reason not to read */
     vouch_ctl_replica_t st;
     int max = ctl->cfg->query_max_lag;
-    if (max > 0 && s_replica_state(conn, &st, why, sizeof why) == 0 && st.standby) {
+    if (max > 0 && s_replica_state(conn, max, &st, why, sizeof why) == 0 && st.standby) {
         if (!st.streaming)
             vouch_ctl_fail("the replica (query_database) is not streaming from the primary: what "
                            "was written after %s may be missing (--primary reads the primary)",
