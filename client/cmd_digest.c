@@ -62,6 +62,8 @@ static void s_report(const char *digest, const char *subscription, bool delivere
 
 static int s_preview_send(vouch_ctl_t *ctl, const char *name, bool send, const char *format)
 {
+    /* the primary even for a preview: it is made as a digest is, the
+     * subscription locked (FOR UPDATE) and rolled back, which a replica refuses */
     PGconn *db = vouch_ctl_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
@@ -113,7 +115,7 @@ static int s_preview_send(vouch_ctl_t *ctl, const char *name, bool send, const c
 
 static int s_list(vouch_ctl_t *ctl, const char *name, int format)
 {
-    PGconn *db = vouch_ctl_db(ctl);
+    PGconn *db = vouch_ctl_read_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
     const char *p[] = {name};

@@ -768,7 +768,7 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
         vouch_ctl_fail("--sheet-per-rule goes with --format xlsx, for a list (not --group-by)");
         return VOUCH_EXIT_USAGE;
     }
-    PGconn *db = vouch_ctl_db(ctl);
+    PGconn *db = vouch_ctl_read_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
     char note[256] = "";

@@ -184,7 +184,7 @@ static int s_sangong(vouch_ctl_t *ctl, const char *org, int year, int format)
         return VOUCH_EXIT_REFUSED;
     }
     int rc = VOUCH_EXIT_UNAVAILABLE;
-    PGconn *db = vouch_ctl_db(ctl);
+    PGconn *db = vouch_ctl_read_db(ctl);
     if (!db)
         goto done;
     vouch_sangong_missing_t missing;

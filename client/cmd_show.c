@@ -486,7 +486,7 @@ int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv)
         vouch_ctl_fail("--voucher: \"%s\" is not a voucher number like 记-23", voucher);
         return VOUCH_EXIT_USAGE;
     }
-    PGconn *db = vouch_ctl_db(ctl);
+    PGconn *db = vouch_ctl_read_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
     if (finding)

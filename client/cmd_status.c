@@ -1,5 +1,6 @@
 /* cmd_status.c: `vouchctl status`: what vouchd says of itself, its workers,
- * its batches, its spool and its database. */
+ * its batches, its spool and its database; and how far behind the read
+ * replica vouchctl's queries go to is, when vouch.conf names one. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +13,42 @@ static void s_usage(FILE *out)
     fprintf(out, "usage: vouchctl status [--format table|json]\n"
                  "\n"
                  "Asks vouchd how it is: workers heard from, batches by state, files\n"
-                 "waiting in the spool, the database, the last errors. Exit status 3 when\n"
-                 "vouchd does not answer.\n");
+                 "waiting in the spool, the database, the last errors; and, when vouch.conf\n"
+                 "names a query_database, the replica: streaming or not, seconds behind.\n"
+                 "Exit status 3 when vouchd does not answer.\n");
+}
+
+/* query_database as status shows it: a new object, or NULL when there is none */
+static json_t *s_replica(vouch_ctl_t *ctl)
+{
+    if (!ctl->cfg->query_database[0])
+        return NULL;
+    vouch_ctl_replica_t st;
+    char why[512];
+    if (vouch_ctl_replica(ctl, &st, why, sizeof why) != 0)
+        return json_pack("{s:s, s:s}", "state", "unreachable", "error", why);
+    const char *state = !st.standby    ? "not a standby"
+                        : st.streaming ? "streaming"
+                                       : "not streaming";
+    return json_pack("{s:s, s:o, s:o}", "state", state, "lag_seconds",
+                     st.lag >= 0 ? json_integer(st.lag) : json_null(), "replayed_at",
+                     st.replayed_at[0] ? json_string(st.replayed_at) : json_null());
+}
+
+static void s_print_replica(json_t *replica)
+{
+    const char *state = vouch_wire_get_str(replica, "state") ?: "";
+    const char *at = vouch_wire_get_str(replica, "replayed_at");
+    long long lag;
+    if (strcmp(state, "unreachable") == 0)
+        printf("replica    unreachable: %s\n", vouch_wire_get_str(replica, "error") ?: "");
+    else if (strcmp(state, "not a standby") == 0)
+        printf("replica    not a standby: query_database is a primary\n");
+    else if (strcmp(state, "streaming") == 0 &&
+             vouch_wire_get_int(replica, "lag_seconds", &lag) == 0)
+        printf("replica    streaming, %lld s behind\n", lag);
+    else
+        printf("replica    %s, last transaction replayed %s\n", state, at ? at : "none yet");
 }
 
 int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv)
@@ -57,6 +92,9 @@ int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv)
     }
     json_object_del(reply, "type");
     json_object_del(reply, "v");
+    json_t *replica = s_replica(ctl);
+    if (replica)
+        json_object_set_new(reply, "replica", replica);
     if (format == VOUCH_FMT_JSON) {
         json_dumpf(reply, stdout, JSON_INDENT(1));
         putchar('\n');
@@ -95,6 +133,8 @@ int vouch_cmd_status(vouch_ctl_t *ctl, int argc, char **argv)
            dispatched, done, failed);
     printf("spool      %lld file(s) waiting\n",
            vouch_wire_get_int(reply, "spool_depth", &v) == 0 ? v : 0);
+    if (replica)
+        s_print_replica(replica);
     json_t *errors = json_object_get(reply, "last_errors");
     if (json_array_size(errors) > 0) {
         printf("errors\n");

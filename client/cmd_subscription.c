@@ -121,7 +121,7 @@ static int s_add(vouch_ctl_t *ctl, const char *name, s_add_t *a)
 
 static int s_list(vouch_ctl_t *ctl, int format)
 {
-    PGconn *db = vouch_ctl_db(ctl);
+    PGconn *db = vouch_ctl_read_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
     PGresult *r = vouch_ctl_exec(

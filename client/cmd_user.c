@@ -32,7 +32,7 @@ static void s_usage(FILE *out)
 
 static int s_list(vouch_ctl_t *ctl, int format)
 {
-    PGconn *db = vouch_ctl_db(ctl);
+    PGconn *db = vouch_ctl_read_db(ctl);
     if (!db)
         return VOUCH_EXIT_UNAVAILABLE;
     PGresult *r = vouch_ctl_exec(

@@ -1,11 +1,13 @@
 /* ctl.c: vouchctl's connections: a DEALER to vouchd's control endpoint with
- * timeouts (so a stopped vouchd is "unavailable", never a hang), and libpq. */
+ * timeouts (so a stopped vouchd is "unavailable", never a hang), and libpq:
+ * the primary, and the read replica the commands that only read may use. */
 #include "ctl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "alloc.h"
@@ -174,27 +176,127 @@ int vouch_ctl_request(vouch_ctl_t *ctl, json_t *request, const void *payload, si
     return vouch_ctl_recv(ctl, reply, timeout_ms);
 }
 
+/* Connect to conninfo as vouchctl, as VOUCH_USER when it is set (after the
+ * conninfo: a later keyword wins): the connection, or NULL with why, the
+ * first line of PostgreSQL's message. */
+static PGconn *s_pg_connect(const char *conninfo, const char *timeout, char *why, size_t len)
+{
+    const char *user = getenv("VOUCH_USER");
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", "user", NULL};
+    const char *values[] = {timeout, "vouchctl", conninfo, user && *user ? user : NULL, NULL};
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        snprintf(why, len, "%s", PQerrorMessage(conn));
+        why[strcspn(why, "\n")] = '\0';
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetClientEncoding(conn, "UTF8");
+    return conn;
+}
+
 PGconn *vouch_ctl_db(vouch_ctl_t *ctl)
 {
     if (ctl->db)
         return ctl->db;
     char *conninfo = vouch_config_conninfo(ctl->cfg);
-    /* VOUCH_USER, after the conninfo: a later keyword wins */
-    const char *user = getenv("VOUCH_USER");
-    const char *keys[] = {"connect_timeout", "application_name", "dbname", "user", NULL};
-    const char *values[] = {"10", "vouchctl", conninfo, user && *user ? user : NULL, NULL};
-    PGconn *conn = PQconnectdbParams(keys, values, 1);
+    char why[512];
+    ctl->db = s_pg_connect(conninfo, "10", why, sizeof why);
     free(conninfo);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
-        msg[strcspn(msg, "\n")] = '\0';
-        vouch_ctl_fail("database unavailable: %s", msg);
-        PQfinish(conn);
-        return NULL;
+    if (!ctl->db)
+        vouch_ctl_fail("database unavailable: %s", why);
+    return ctl->db;
+}
+
+/* A replica unreachable is given up on sooner than the primary: reading
+ * from the primary instead is the better wait (query_database's own
+ * connect_timeout wins) */
+#define S_REPLICA_TIMEOUT "5"
+
+/* How far behind the server of db is, asked once. A standby that has
+ * replayed all the WAL it received is not behind; one that has not is behind
+ * by the age of the last transaction it replayed. One not streaming cannot
+ * know. */
+static int s_replica_ask(PGconn *db, vouch_ctl_replica_t *st, char *why, size_t len)
+{
+    PGresult *r = PQexecParams(
+        db,
+        "WITH s AS (SELECT pg_is_in_recovery() AS standby,"
+        " EXISTS (SELECT FROM pg_stat_wal_receiver) AS streaming,"
+        " pg_last_xact_replay_timestamp() AS replayed)"
+        " SELECT standby, streaming,"
+        " CASE WHEN NOT standby THEN 0 WHEN NOT streaming THEN -1"
+        "  WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+        "  ELSE coalesce(greatest(0, floor(extract(epoch FROM now() - replayed)))::bigint, -1)"
+        " END, coalesce(to_char(replayed, 'YYYY-MM-DD HH24:MI:SS'), '') FROM s",
+        0, NULL, NULL, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+        snprintf(why, len, "%s", PQresultErrorMessage(r));
+        why[strcspn(why, "\n")] = '\0';
+        PQclear(r);
+        return -1;
     }
-    PQsetClientEncoding(conn, "UTF8");
-    ctl->db = conn;
+    st->standby = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    st->streaming = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+    st->lag = atoll(PQgetvalue(r, 0, 2));
+    snprintf(st->replayed_at, sizeof st->replayed_at, "%s", PQgetvalue(r, 0, 3));
+    PQclear(r);
+    return 0;
+}
+
+/* The standby of a primary that commits seldom replays a record it receives
+ * (a checkpoint's) within milliseconds, but in those its last transaction is
+ * old: a lag over `over` seconds is asked for again a moment later, and only
+ * a lasting one told */
+static int s_replica_state(PGconn *db, long long over, vouch_ctl_replica_t *st, char *why,
+                           size_t len)
+{
+    if (s_replica_ask(db, st, why, len) != 0)
+        return -1;
+    if (st->lag > over) {
+        nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+        return s_replica_ask(db, st, why, len);
+    }
+    return 0;
+}
+
+int vouch_ctl_replica(vouch_ctl_t *ctl, vouch_ctl_replica_t *state, char *why, size_t len)
+{
+    PGconn *conn = s_pg_connect(ctl->cfg->query_database, S_REPLICA_TIMEOUT, why, len);
+    if (!conn)
+        return -1;
+    int rc = s_replica_state(conn, 0, state, why, len);
+    PQfinish(conn);
+    return rc;
+}
+
+PGconn *vouch_ctl_read_db(vouch_ctl_t *ctl)
+{
+    if (ctl->read_db)
+        return ctl->read_db;
+    if (ctl->primary || !ctl->cfg->query_database[0])
+        return vouch_ctl_db(ctl);
+    char why[512];
+    PGconn *conn = s_pg_connect(ctl->cfg->query_database, S_REPLICA_TIMEOUT, why, sizeof why);
+    if (!conn) {
+        vouch_ctl_fail("query_database unreachable (%s): reading from the primary", why);
+        ctl->primary = true;
+        return vouch_ctl_db(ctl);
+    }
+    /* a state that cannot be asked for is no reason not to read */
+    vouch_ctl_replica_t st;
+    int max = ctl->cfg->query_max_lag;
+    if (max > 0 && s_replica_state(conn, max, &st, why, sizeof why) == 0 && st.standby) {
+        if (!st.streaming)
+            vouch_ctl_fail("the replica (query_database) is not streaming from the primary: what "
+                           "was written after %s may be missing (--primary reads the primary)",
+                           st.replayed_at[0] ? st.replayed_at : "it started");
+        else if (st.lag > max)
+            vouch_ctl_fail("the replica (query_database) is %lld s behind the primary: what was "
+                           "written since may be missing (--primary reads the primary)",
+                           st.lag);
+    }
+    ctl->read_db = conn;
     return conn;
 }
 

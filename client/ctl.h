@@ -1,5 +1,6 @@
 /* ctl.h: what vouchctl's commands share: exit codes, the configuration, the
- * control connection to vouchd, the database connection, output formats. */
+ * control connection to vouchd, the database connections (the primary, and a
+ * read replica for the commands that only read), output formats. */
 #ifndef VOUCH_CTL_H
 #define VOUCH_CTL_H
 
@@ -19,8 +20,10 @@ typedef struct {
     const char *home;
     vouch_config_t *cfg;
     void *zmq_ctx;
-    void *control; /* DEALER to vouchd, connected on first use */
-    PGconn *db;    /* connected on first use */
+    void *control;   /* DEALER to vouchd, connected on first use */
+    PGconn *db;      /* database, connected on first use */
+    PGconn *read_db; /* query_database, when reads go there; connected on first use */
+    bool primary;    /* --primary, or the replica was unreachable: reads use db */
 } vouch_ctl_t;
 
 /* Send a request to vouchd and wait up to timeout_ms for its answer.
@@ -39,6 +42,26 @@ void vouch_ctl_reset(vouch_ctl_t *ctl);
 
 /* The database, or NULL after printing why (the caller exits 3). */
 PGconn *vouch_ctl_db(vouch_ctl_t *ctl);
+
+/* The connection for a command that only reads: query_database (a read
+ * replica) when vouch.conf names one and --primary was not given, else
+ * vouch_ctl_db. A replica that cannot be reached is said in one line on
+ * stderr and the primary read instead; one not streaming from its primary,
+ * or more than query_max_lag seconds behind, is said in one line and read.
+ * NULL after printing why (the caller exits 3). */
+PGconn *vouch_ctl_read_db(vouch_ctl_t *ctl);
+
+/* What a read replica says of itself */
+typedef struct {
+    bool standby;         /* in recovery; false: query_database names a primary */
+    bool streaming;       /* receiving WAL from its primary now */
+    long long lag;        /* seconds behind: 0 when all it received is replayed, -1 unknown */
+    char replayed_at[32]; /* when the last transaction it replayed committed; "" none yet */
+} vouch_ctl_replica_t;
+
+/* query_database's state into *state: 0, or -1 with why (its first line)
+ * when it cannot be reached or asked. Connects anew, never to the primary. */
+int vouch_ctl_replica(vouch_ctl_t *ctl, vouch_ctl_replica_t *state, char *why, size_t len);
 
 /* A query that returns rows, with $n parameters: the result (the caller
  * PQclears), or NULL after printing PostgreSQL's message. */

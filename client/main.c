@@ -10,7 +10,7 @@
 static void s_usage(FILE *out)
 {
     fprintf(out,
-            "usage: vouchctl [--home DIR] COMMAND [ARGS]\n"
+            "usage: vouchctl [--home DIR] [--primary] COMMAND [ARGS]\n"
             "\n"
             "vouch checks public-sector spending voucher by voucher.\n"
             "\n"
@@ -48,6 +48,8 @@ static void s_usage(FILE *out)
             "                          workers and vouchctl it lets in; needs no vouchd\n"
             "\n"
             "  --home DIR   state folder holding vouch.conf (default: $VOUCH_HOME)\n"
+            "  --primary    read from database even where vouch.conf names a read\n"
+            "               replica (query_database) for flags, show, report and lists\n"
             "  VOUCH_USER   the database user to connect as (default: vouch's own role)\n"
             "  -h, --help   this text; COMMAND --help for a command's\n"
             "\n"
@@ -57,6 +59,7 @@ static void s_usage(FILE *out)
 int main(int argc, char **argv)
 {
     const char *home_arg = NULL;
+    bool primary = false;
     int i = 1;
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--home") == 0 && i + 1 < argc) {
@@ -64,6 +67,9 @@ int main(int argc, char **argv)
             i += 2;
         } else if (strncmp(argv[i], "--home=", 7) == 0) {
             home_arg = argv[i] + 7;
+            i++;
+        } else if (strcmp(argv[i], "--primary") == 0) {
+            primary = true;
             i++;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             s_usage(stdout);
@@ -120,7 +126,7 @@ int main(int argc, char **argv)
     bool config_optional = strcmp(name, "rules") == 0 || strcmp(name, "keygen") == 0;
     /* check reads .xls as vouchd does: FreeXL in the helper process */
     vouch_sheet_isolate_beside_self();
-    vouch_ctl_t ctl = {0};
+    vouch_ctl_t ctl = {.primary = primary};
     if (!help && !local && !(config_optional && !vouch_config_home(home_arg))) {
         ctl.home = vouch_config_home(home_arg);
         if (!ctl.home) {
@@ -142,6 +148,7 @@ int main(int argc, char **argv)
     if (ctl.zmq_ctx)
         zmq_ctx_term(ctl.zmq_ctx);
     PQfinish(ctl.db);
+    PQfinish(ctl.read_db);
     vouch_config_destroy(&ctl.cfg);
     return rc;
 }

@@ -36,6 +36,10 @@ typedef struct {
 
 static const s_setting_t s_settings[] = {
     S(database, S_STR, "", false, "libpq conninfo; empty: the private cluster under home/pg"),
+    S(query_database, S_STR, "", true,
+      "libpq conninfo of a read replica vouchctl's queries read; empty: database"),
+    S(query_max_lag, S_INT, "30", true,
+      "seconds the replica may be behind before a read from it warns; 0: never"),
     S(control_endpoint, S_STR, "ipc://%h/run/control.sock", false, "vouchctl and worker control"),
     S(work_endpoint, S_STR, "ipc://%h/run/work.sock", false, "batches to workers"),
     S(results_endpoint, S_STR, "ipc://%h/run/results.sock", false, "findings from workers"),

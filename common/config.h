@@ -21,6 +21,7 @@ typedef struct {
 typedef struct {
     char *home;                /* the state folder, absolute */
     char *database;            /* libpq conninfo; "" = the embedded cluster in home/pg */
+    char *query_database;      /* libpq conninfo of a read replica for vouchctl's reads; "" none */
     char *control_endpoint;    /* ROUTER: vouchctl requests, uploads, worker heartbeats, policy */
     char *work_endpoint;       /* PUSH: batches to workers */
     char *results_endpoint;    /* PULL: findings from workers */
@@ -40,6 +41,7 @@ typedef struct {
     int max_attempts;     /* dispatches before an unanswered batch is parked as failed */
     int drain_timeout;    /* seconds SIGTERM waits for the batches out */
     int workers;          /* how many workers deploy/stack.sh starts */
+    int query_max_lag;    /* seconds the replica may be behind before a read warns; 0 never */
     long max_file_bytes;  /* a larger upload is refused */
     long max_lines;       /* 0 = no limit */
     long max_line_bytes;  /* a longer record refuses the file */

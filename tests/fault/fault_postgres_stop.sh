@@ -6,8 +6,6 @@
 conf
 stack_up --workers 2
 reference
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u vouch -- "$@"; else "$@"; fi; }
 
 for phase in store dispatch; do
     unit=数据库中断单位-$phase
@@ -21,7 +19,7 @@ for phase in store dispatch; do
         wait_for "the first batches of the ledger to be done" \
             "SELECT count(*) FROM batches b JOIN orgs o USING (org_id) WHERE o.name = '$unit' AND b.state = 'done'"
     fi
-    pg "$pgbin/pg_ctl" -D "$state/pg/data" -m immediate stop >/dev/null
+    as_pg "$pgbin/pg_ctl" -D "$state/pg/data" -m immediate stop >/dev/null
     ok "PostgreSQL stopped mid-$phase"
     deadline=$((SECONDS + 20))
     until ctl status --format json 2>/dev/null | jq -e '.database.state == "down"' >/dev/null; do
@@ -30,7 +28,7 @@ for phase in store dispatch; do
     done
     ok "status says the database is down"
     sleep 3
-    pg "$pgbin/pg_ctl" -D "$state/pg/data" -l "$state/pg/postgresql.log" -w start >/dev/null
+    as_pg "$pgbin/pg_ctl" -D "$state/pg/data" -l "$state/pg/postgresql.log" -w start >/dev/null
     ok "PostgreSQL started again"
     settle "$unit" $SECONDS
     wait $client || fail "ingest --wait across the outage: $(cat "$work/out-$phase")"

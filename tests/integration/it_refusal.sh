@@ -58,9 +58,7 @@ ctl ingest "$work/missing.csv" >/dev/null 2>&1; expect_eq "unreadable file exits
 set -e
 
 # database down: a file is queued, not refused, and stored once it is back
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-if [ "$(id -u)" -eq 0 ]; then runuser -u vouch -- "$pgbin/pg_ctl" -D "$state/pg/data" -m fast -w stop >/dev/null
-else "$pgbin/pg_ctl" -D "$state/pg/data" -m fast -w stop >/dev/null; fi
+as_pg "$pgbin/pg_ctl" -D "$state/pg/data" -m fast -w stop >/dev/null
 set +e
 ctl flags >/dev/null 2>&1; expect_eq "queries with the database down exit 3" 3 $?
 set -e

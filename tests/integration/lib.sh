@@ -37,14 +37,15 @@ expect_eq() {
 
 stack_up() { "$VOUCH_SOURCE/deploy/stack.sh" up "$state" "$@"; }
 
-# psql on the stack's own database (as SQL_USER, default vouch's own role)
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1) || true
+# as_pg CMD...: a PostgreSQL tool run as the cluster's owner (PostgreSQL
+# refuses root: as root, deploy/stack.sh's cluster belongs to the user vouch)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u vouch -- "$@"; else "$@"; fi; }
+
+# psql on the stack's own database (as SQL_USER, default vouch's own role;
+# through SQL_SOCKET, default the stack's cluster's socket folder)
 sql() {
-    local sock=$state/pg/run
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u vouch -- psql -h "$sock" -U "${SQL_USER:-vouch}" -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
-    else
-        psql -h "$sock" -U "${SQL_USER:-vouch}" -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
-    fi
+    as_pg psql -h "${SQL_SOCKET:-$state/pg/run}" -U "${SQL_USER:-vouch}" -d vouch -tAX -v ON_ERROR_STOP=1 -c "$1"
 }
 
 # reload_policy OLD_VERSION: SIGHUP vouchd and wait until status serves another

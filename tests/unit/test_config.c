@@ -53,6 +53,8 @@ static void test_defaults(void **state)
     assert_string_equal(c->control_endpoint, want);
     assert_int_equal(c->batch_lines, 2000);
     assert_int_equal(c->workers, 2);
+    assert_string_equal(c->query_database, ""); /* no replica: reads go to database */
+    assert_int_equal(c->query_max_lag, 30);
     char *conninfo = vouch_config_conninfo(c);
     assert_non_null(strstr(conninfo, "/pg/run"));
     free(conninfo);
@@ -67,7 +69,9 @@ static void test_overrides(void **state)
     s_write("# a comment\n"
             "database = \"host=/var/run/postgresql dbname=audit password=a#b\" # comment\n"
             "batch_lines = 500   # smaller batches\n"
-            "work_endpoint = tcp://0.0.0.0:5571\n");
+            "work_endpoint = tcp://0.0.0.0:5571\n"
+            "query_database = \"host=replica.example port=5433 dbname=audit\"\n"
+            "query_max_lag = 5\n");
     vouch_error_t err;
     vouch_error_clear(&err);
     vouch_config_t *c = vouch_config_new(s_dir, &err);
@@ -75,6 +79,9 @@ static void test_overrides(void **state)
     assert_string_equal(c->database, "host=/var/run/postgresql dbname=audit password=a#b");
     assert_int_equal(c->batch_lines, 500);
     assert_string_equal(c->work_endpoint, "tcp://0.0.0.0:5571");
+    assert_string_equal(c->query_database, "host=replica.example port=5433 dbname=audit");
+    assert_int_equal(c->query_max_lag, 5);
+    /* the replica is vouchctl's for reading: every writer still gets database */
     char *conninfo = vouch_config_conninfo(c);
     assert_string_equal(conninfo, "host=/var/run/postgresql dbname=audit password=a#b");
     free(conninfo);
