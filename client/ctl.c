@@ -72,7 +72,10 @@ static int s_connect(vouch_ctl_t *ctl)
         return VOUCH_EXIT_REFUSED;
     }
     void *watch = vouch_curve_watch(ctl->zmq_ctx, ctl->control, "vouchctl");
-    if (zmq_connect(ctl->control, endpoint) != 0) {
+    char *dial = vouch_wire_dial_endpoint(endpoint);
+    int connected = zmq_connect(ctl->control, dial);
+    free(dial);
+    if (connected != 0) {
         vouch_ctl_fail("cannot connect to %s: %s", endpoint, zmq_strerror(zmq_errno()));
         if (watch)
             zmq_close(watch);

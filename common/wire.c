@@ -81,6 +81,17 @@ bool vouch_wire_name_ok(const char *s, size_t max)
     return true;
 }
 
+char *vouch_wire_dial_endpoint(const char *endpoint)
+{
+    static const char *const wildcards[] = {"tcp://*:", "tcp://0.0.0.0:"};
+    for (size_t i = 0; i < sizeof wildcards / sizeof *wildcards; i++) {
+        size_t n = strlen(wildcards[i]);
+        if (strncmp(endpoint, wildcards[i], n) == 0)
+            return vouch_asprintf("tcp://127.0.0.1:%s", endpoint + n);
+    }
+    return vouch_strdup(endpoint);
+}
+
 int vouch_wire_recv(void *socket, bool router, int flags, vouch_wire_msg_t *msg, vouch_error_t *err)
 {
     memset(msg, 0, sizeof *msg);

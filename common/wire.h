@@ -83,6 +83,14 @@ int vouch_wire_send_error(void *socket, const void *id, size_t id_len, const cha
  * policy version): 1 to max bytes, none of them a control character */
 bool vouch_wire_name_ok(const char *s, size_t max);
 
+/* The endpoint a client (a worker, vouchctl) dials for one of vouch.conf's,
+ * which say where vouchd binds: a wildcard host ("*" or 0.0.0.0, as in
+ * tcp://0.0.0.0:5555) is this host's loopback (tcp://127.0.0.1:5555), so the
+ * vouch.conf of a vouchd bound on every interface serves the clients on its
+ * host too; any other endpoint as it is. CURVE is still decided by the
+ * endpoint as written, as vouchd decides it. A new string. */
+char *vouch_wire_dial_endpoint(const char *endpoint);
+
 /* Header field helpers: -1 when absent or of another type. */
 int vouch_wire_get_int(const json_t *header, const char *key, long long *out);
 const char *vouch_wire_get_str(const json_t *header, const char *key);

@@ -8,8 +8,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake pkg-config libzmq3-dev libpq-dev libcsv-dev libjansson-dev
           libcmocka-dev libutf8proc-dev libssl-dev libzip-dev libexpat1-dev libfreexl-dev libsystemd-dev
           libxlsxwriter-dev libcurl4-openssl-dev postgresql postgresql-contrib acl
-          # the tests: workbook fixtures written and vouchctl's workbooks read back, JSON
-          libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl python3-openpyxl jq)
+          # the tests: workbook fixtures written and vouchctl's workbooks read back, JSON,
+          # network namespaces and links for tests/multihost (ip)
+          libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl python3-openpyxl jq iproute2)
 . "$top/deploy/packages.sh"
 ensure_packages setup "${packages[@]}"
 # Debian's postgresql package starts a cluster of its own; vouch runs a private

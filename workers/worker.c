@@ -80,13 +80,16 @@ static int s_dial(vouch_worker_t *self, int i, vouch_error_t *err)
         return -1;
     }
     void *watch = vouch_curve_watch(self->ctx, s, s_socket_names[i]);
-    if (zmq_connect(s, endpoints[i]) != 0) {
-        vouch_error_set(err, "cannot connect to %s: %s", endpoints[i], zmq_strerror(zmq_errno()));
+    char *dial = vouch_wire_dial_endpoint(endpoints[i]);
+    if (zmq_connect(s, dial) != 0) {
+        vouch_error_set(err, "cannot connect to %s: %s", dial, zmq_strerror(zmq_errno()));
+        free(dial);
         if (watch)
             zmq_close(watch);
         zmq_close(s);
         return -1;
     }
+    free(dial);
     if (*s_slot(self, i))
         zmq_close(*s_slot(self, i));
     if (self->watch[i])

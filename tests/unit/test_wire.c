@@ -208,13 +208,30 @@ static void test_names(void **state)
     assert_false(vouch_wire_name_ok("abcd", 3));
 }
 
+static void test_dial_endpoint(void **state)
+{
+    (void)state;
+    /* a wildcard vouchd binds is dialled on this host's loopback */
+    const char *cases[][2] = {
+        {"tcp://*:5555", "tcp://127.0.0.1:5555"},
+        {"tcp://0.0.0.0:5556", "tcp://127.0.0.1:5556"},
+        {"tcp://10.0.0.5:5555", "tcp://10.0.0.5:5555"},
+        {"tcp://vouchd.example:5555", "tcp://vouchd.example:5555"},
+        {"ipc:///var/lib/vouch/run/control.sock", "ipc:///var/lib/vouch/run/control.sock"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *dial = vouch_wire_dial_endpoint(cases[i][0]);
+        assert_string_equal(dial, cases[i][1]);
+        free(dial);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines_round_trip),
-        cmocka_unit_test(test_lines_refuse_damage),
-        cmocka_unit_test(test_framing_over_sockets),
-        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_lines_round_trip),     cmocka_unit_test(test_lines_refuse_damage),
+        cmocka_unit_test(test_framing_over_sockets), cmocka_unit_test(test_names),
+        cmocka_unit_test(test_dial_endpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Workers on other hosts: three network namespaces made for the run, vouchd
+# and PostgreSQL on "db" (vouchd on tcp://*, CURVE on by curve = auto),
+# workers on "a" and "b", each linked to db by a veth pair of its own and let
+# in by its own key. A ledger goes through both workers; while a second goes
+# through, b's link goes down with batches out at b (its worker keeps
+# running), and a finishes them; the link back up, b's late answers are
+# ignored and both share a third ledger. Each ledger's findings are exactly
+# those vouch-gen planted in it, none twice, every batch done.
+. "$(dirname "$0")/lib_multihost.sh"
+
+# small batches, so that a ledger is many; a lost batch sent again after 3 s
+db_host "batch_lines = 300" "dispatch_timeout = 3" "policy_profile = cn-complete-journal"
+worker_host a
+worker_host b
+stack_up >/dev/null
+grep -q "CURVE on control, work, results (curve = auto)" "$state/log/vouchd.log" ||
+    fail "vouchd on tcp://* puts CURVE on its three endpoints"
+ok "vouchd on tcp://*:$port_control-$port_results on host db, CURVE on (curve = auto)"
+start_worker a
+start_worker b
+wait_workers a b
+for w in a b; do
+    grep -q "worker $w connected (CURVE key $w)" "$state/log/vouchd.log" ||
+        fail "vouchd logs worker $w's key"
+done
+ok "workers on hosts a ($addr_a) and b ($addr_b) connected, each with its own key"
+
+# three units of vouch-gen's, a ledger each, and the findings planted in them
+gen=$state/gen
+"$VOUCH_BIN/vouch-gen" --quiet --policy "$VOUCH_SOURCE/deploy/policy/cn-default.json" \
+    --out "$gen" --lines "${MH_LINES:-36000}" --orgs 3 --first-org 200 --seed 20231 ||
+    fail "vouch-gen failed"
+ledgers=("$gen"/org*.csv)
+
+# org_of LEDGER_ID: its unit's name
+org_of() { sql "SELECT o.name FROM ledgers l JOIN orgs o USING (org_id) WHERE l.ledger_id = $1"; }
+# by_worker LEDGER_ID: its batches as "worker:count" per worker, state done
+by_worker() {
+    sql "SELECT string_agg(worker || ':' || n, ' ' ORDER BY worker) FROM (SELECT worker, count(*) AS n
+         FROM batches WHERE ledger_id = $1 AND state = 'done' GROUP BY worker) w"
+}
+# settled LEDGER_ID: every batch done, each finding once per line and rule
+settled() {
+    expect_eq "ledger $1: no batch left undone" 0 \
+        "$(sql "SELECT count(*) FROM batches WHERE ledger_id = $1 AND state <> 'done'")"
+    expect_eq "ledger $1: no finding twice" 0 \
+        "$(sql "SELECT count(*) - count(DISTINCT (seq, rule)) FROM findings WHERE ledger_id = $1")"
+}
+
+# through_both WHAT FILE: FILE ingested, settled, its findings the planted
+# ones, and batches of it done on both hosts; sets ledger to its id
+through_both() {
+    local out split
+    out=$(ctl ingest --wait --timeout 120 --format json "$2")
+    expect_eq "$1 ingested" accepted "$(echo "$out" | jq -r .status)"
+    ledger=$(echo "$out" | jq .ledger_id)
+    settled "$ledger"
+    expect_labels "$1" "$(org_of "$ledger")" "$gen/labels.ndjson"
+    split=$(by_worker "$ledger")
+    [[ "$split" =~ ^a:[1-9][0-9]*\ b:[1-9][0-9]*$ ]] || fail "$1: both hosts did batches: $split"
+    ok "$1: both hosts did batches, $split, of $(echo "$out" | jq .lines) lines"
+}
+
+through_both "the first ledger" "${ledgers[0]}"
+first=$ledger
+
+# The second: b's link goes down once b has answered a batch of it and most
+# of it is still to do, so that batches are out at b when it is cut.
+ip netns exec "$mh_run-db" "$VOUCH_BIN/vouchctl" --home "$state" \
+    ingest --wait --timeout 120 --format json "${ledgers[1]}" >"$state/second.json" &
+ingest=$!
+started $ingest
+deadline=$((SECONDS + 60))
+second="" seen=""
+until [[ "$seen" == t\|* ]]; do
+    [ $SECONDS -lt $deadline ] || fail "b never answered a batch of the second ledger: $seen"
+    sleep 0.02
+    [ -n "$second" ] || second=$(sql "SELECT max(ledger_id) FROM ledgers WHERE ledger_id > $first")
+    [ -n "$second" ] || continue
+    seen=$(sql "SELECT count(*) FILTER (WHERE worker = 'b') > 0
+                       AND count(*) FILTER (WHERE state <> 'done') * 2 > count(*),
+                       count(*) FILTER (WHERE state <> 'done'), count(*)
+                FROM batches WHERE ledger_id = $second")
+done
+ip -n "$mh_run-b" link set to-db down
+cut=$SECONDS
+IFS='|' read -r _ undone total <<<"$seen"
+ok "b's link down, b's worker running, $undone of the $total batches of ledger $second to do"
+
+wait $ingest || fail "the second ingest failed: $(cat "$state/second.json")"
+expect_eq "the second ledger ingested" accepted "$(jq -r .status "$state/second.json")"
+# a lost batch costs a dispatch_timeout (3 s), or a few if it is lost again
+[ $((SECONDS - cut)) -le 30 ] || fail "ledger $second took $((SECONDS - cut)) s after the cut"
+ok "ledger $second analysed $((SECONDS - cut)) s after the cut: $(by_worker "$second")"
+settled "$second"
+expect_labels "the second ledger" "$(org_of "$second")" "$gen/labels.ndjson"
+
+# what was out at b when it was cut: the batches sent again (each a
+# dispatch_timeout after it went out), all done by a
+read -r resent by_a most < <(sql "SELECT count(*), count(*) FILTER (WHERE worker = 'a'), max(attempts)
+                                  FROM batches WHERE ledger_id = $second AND attempts > 1" | tr '|' ' ')
+[ "$resent" -gt 0 ] || fail "no batch was out at b when it was cut: the cut came too late"
+expect_eq "every batch sent again was done by a" "$resent" "$by_a"
+ok "$resent batch(es) out at b when it was cut, sent again and done by a (at most $most dispatches of one)"
+kill -0 "$pid_b" 2>/dev/null || fail "b's worker still runs"
+wait_workers a
+ok "vouchd's status lists a alone; b's worker still runs, cut off"
+
+# The link back: the batches held for b reach it, its answers to them come
+# late and are ignored; its worker is listed again and takes its share of a
+# third ledger.
+ip -n "$mh_run-b" link set to-db up
+back=$SECONDS
+wait_workers a b
+ok "b's link up again: vouchd lists a and b after $((SECONDS - back)) s, no restart"
+deadline=$((SECONDS + 60))
+until grep -q "batch $second/[0-9]* answered again (by b): ignored" "$state/log/vouchd.log"; do
+    [ $SECONDS -lt $deadline ] || fail "the batches held for b never reached it"
+    sleep 0.2
+done
+ok "the batches held for b reached it $((SECONDS - back)) s after, its late answers ignored"
+settled "$second"
+expect_labels "the second ledger, b's late answers in" "$(org_of "$second")" "$gen/labels.ndjson"
+
+through_both "the third ledger" "${ledgers[2]}"
