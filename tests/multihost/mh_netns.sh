@@ -32,6 +32,12 @@ gen=$state/gen
     --out "$gen" --lines "${MH_LINES:-36000}" --orgs 3 --first-org 200 --seed 20231 ||
     fail "vouch-gen failed"
 ledgers=("$gen"/org*.csv)
+# the second, cut mid-way, is larger: under a busy CI (ctest -j2) a small
+# one was done before b's first answer could be seen
+gen2=$state/gen2
+"$VOUCH_BIN/vouch-gen" --quiet --out "$gen2" --lines "${MH_SECOND_LINES:-120000}" --orgs 1 \
+    --first-org 203 --seed 20232 || fail "vouch-gen failed"
+ledgers[1]=$(ls "$gen2"/org*.csv)
 
 # org_of LEDGER_ID: its unit's name
 org_of() { sql "SELECT o.name FROM ledgers l JOIN orgs o USING (org_id) WHERE l.ledger_id = $1"; }
@@ -94,7 +100,7 @@ expect_eq "the second ledger ingested" accepted "$(jq -r .status "$state/second.
 [ $((SECONDS - cut)) -le 30 ] || fail "ledger $second took $((SECONDS - cut)) s after the cut"
 ok "ledger $second analysed $((SECONDS - cut)) s after the cut: $(by_worker "$second")"
 settled "$second"
-expect_labels "the second ledger" "$(org_of "$second")" "$gen/labels.ndjson"
+expect_labels "the second ledger" "$(org_of "$second")" "$gen2/labels.ndjson"
 
 # what was out at b when it was cut: the batches sent again (each a
 # dispatch_timeout after it went out), all done by a
@@ -121,6 +127,6 @@ until grep -q "batch $second/[0-9]* answered again (by b): ignored" "$state/log/
 done
 ok "the batches held for b reached it $((SECONDS - back)) s after, its late answers ignored"
 settled "$second"
-expect_labels "the second ledger, b's late answers in" "$(org_of "$second")" "$gen/labels.ndjson"
+expect_labels "the second ledger, b's late answers in" "$(org_of "$second")" "$gen2/labels.ndjson"
 
 through_both "the third ledger" "${ledgers[2]}"
