@@ -4,8 +4,8 @@
 # workers on "a" and "b", each linked to db by a veth pair of its own and let
 # in by its own key. A ledger goes through both workers; while a second goes
 # through, b's link goes down with batches out at b (its worker keeps
-# running), and a finishes them; the link back up, b's late answers are
-# ignored and both share a third ledger. Each ledger's findings are exactly
+# running), and a finishes them; vouchd's batch connection to b closes; the
+# link back up, both share a third ledger. Each ledger's findings are exactly
 # those vouch-gen planted in it, none twice, every batch done.
 . "$(dirname "$0")/lib_multihost.sh"
 
@@ -113,20 +113,24 @@ kill -0 "$pid_b" 2>/dev/null || fail "b's worker still runs"
 wait_workers a
 ok "vouchd's status lists a alone; b's worker still runs, cut off"
 
-# The link back: the batches held for b reach it, its answers to them come
-# late and are ignored; its worker is listed again and takes its share of a
-# third ledger.
+# vouchd stops pushing batches to b: its batch connection closes (here the
+# kernel sees the veth's carrier gone; a cut further along the path, which
+# this test does not make, would leave it to TCP's retransmission timeout)
+work_to_b() { ip netns exec "$mh_run-db" ss -Htn state established "( sport = :$port_work )" dst "$addr_b" | wc -l; }
+deadline=$((cut + 45))
+until [ "$(work_to_b)" -eq 0 ]; do
+    [ $SECONDS -lt $deadline ] || fail "vouchd's batch connection to b still open $((SECONDS - cut)) s after the cut"
+    sleep 0.5
+done
+ok "vouchd closed its batch connection to b $((SECONDS - cut)) s after the cut"
+
+# The link back: b dials again, is listed again and takes its share of a
+# third ledger; whatever it answers late of the second is ignored.
 ip -n "$mh_run-b" link set to-db up
 back=$SECONDS
 wait_workers a b
 ok "b's link up again: vouchd lists a and b after $((SECONDS - back)) s, no restart"
-deadline=$((SECONDS + 60))
-until grep -q "batch $second/[0-9]* answered again (by b): ignored" "$state/log/vouchd.log"; do
-    [ $SECONDS -lt $deadline ] || fail "the batches held for b never reached it"
-    sleep 0.2
-done
-ok "the batches held for b reached it $((SECONDS - back)) s after, its late answers ignored"
 settled "$second"
-expect_labels "the second ledger, b's late answers in" "$(org_of "$second")" "$gen2/labels.ndjson"
+expect_labels "the second ledger, b back" "$(org_of "$second")" "$gen2/labels.ndjson"
 
 through_both "the third ledger" "${ledgers[2]}"
