@@ -16,12 +16,22 @@ void vouch_wire_socket_defaults(void *socket)
     zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
     int64_t maxmsg = (int64_t)VOUCH_WIRE_MAX_PAYLOAD;
     zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
-    /* a peer host gone (power, cable) is noticed by TCP within a minute */
+    /* a peer host gone (power, cable) is noticed by TCP within a minute
+     * when the connection is idle */
     int on = 1, idle = 30, intvl = 10, cnt = 3;
     zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE, &on, sizeof on);
     zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE_IDLE, &idle, sizeof idle);
     zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE_INTVL, &intvl, sizeof intvl);
     zmq_setsockopt(socket, ZMQ_TCP_KEEPALIVE_CNT, &cnt, sizeof cnt);
+    /* keepalive probes only an idle connection: one whose data goes
+     * unacknowledged (a worker host cut off while batches were being pushed
+     * to it) would be retransmitted to for some 15 minutes, and every batch
+     * pushed to that worker meanwhile lost until its dispatch_timeout
+     * (tests/multihost: a megabyte of batches queued in it). TCP_USER_TIMEOUT
+     * (libzmq's ZMQ_TCP_MAXRT, on Linux) closes it after 20 s, and what was
+     * in it is sent again. */
+    int maxrt = 20000;
+    zmq_setsockopt(socket, ZMQ_TCP_MAXRT, &maxrt, sizeof maxrt);
     /* ZMTP's own heartbeats on the control channel (ROUTER/DEALER), whose
      * sides always read: a peer silent for 6 s loses its connection and the
      * connecting side dials again. Not on the batch pipes: a worker busy on

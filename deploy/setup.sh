@@ -10,7 +10,7 @@ packages=(build-essential cmake pkg-config libzmq3-dev libpq-dev libcsv-dev libj
           libxlsxwriter-dev libcurl4-openssl-dev postgresql postgresql-contrib acl
           # the tests: workbook fixtures written and vouchctl's workbooks read back, JSON,
           # network namespaces and links for tests/multihost (ip)
-          libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl python3-openpyxl jq iproute2)
+          libexcel-writer-xlsx-perl libspreadsheet-writeexcel-perl python3-openpyxl jq iproute2 nftables)
 . "$top/deploy/packages.sh"
 ensure_packages setup "${packages[@]}"
 # Debian's postgresql package starts a cluster of its own; vouch runs a private

@@ -10,6 +10,7 @@
 # never skipped: CI must not pass a test that did not run
 [ "$(id -u)" -eq 0 ] || fail "the multihost tests make network namespaces: run them as root"
 command -v ip >/dev/null || fail "no ip command: install iproute2 (deploy/setup.sh does)"
+command -v nft >/dev/null || fail "no nft command: install nftables (deploy/setup.sh does)"
 
 # names and addresses of this run: namespaces are vouch-mhPID-HOST; each link
 # a /30 of 10.X.Y.0/24, X.Y from the pid. A namespace's addresses are its own,
