@@ -898,6 +898,15 @@ static void XMLCALL s_sheet_start(void *ud, const XML_Char *name, const XML_Char
             s_stop(&sp->p, -1, "more than %d rows", VOUCH_SHEET_ROWS_MAX);
             return;
         }
+        if (row <= (unsigned long)sp->p.row) {
+            /* Excel writes rows in order, once each; a sheet that goes back
+             * would hand the reader a line it has passed (fuzz_sheet) */
+            long before = sp->p.row;
+            sp->p.row = (long)row;
+            s_stop(&sp->p, -1, "row %lu comes after row %ld: the rows are out of order", row,
+                   before);
+            return;
+        }
         sp->p.row = (long)row;
         sp->in_row = true;
         sp->text.len = 0;

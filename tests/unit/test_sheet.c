@@ -365,6 +365,8 @@ static void test_broken_files_refused(void **state)
         {"broken/big-cell.xlsx", VOUCH_SHEET_NONE, 2, "B", "the cell is over 64 KiB"},
         {"broken/bad-sst-index.xlsx", VOUCH_SHEET_NONE, 3, "C", "shared string 999 is not in"},
         {"broken/not-number.xlsx", VOUCH_SHEET_NONE, 2, "D", "\"12,3a4\" is not a number"},
+        {"broken/rows-out-of-order.xlsx", VOUCH_SHEET_NONE, 2, "",
+         "row 2 comes after row 3: the rows are out of order"},
         {"broken/empty.xlsx", VOUCH_SHEET_NONE, 0, "", "no sheet holds data"},
         {"broken/truncated.xls", VOUCH_SHEET_NONE, 0, "", "truncated"},
         {"broken/garbage.xls", VOUCH_SHEET_NONE, 0, "", "not an xls workbook"},
