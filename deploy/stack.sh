@@ -44,7 +44,10 @@ alive() {
     local pid; pid=$(cat "$1")
     kill -0 "$pid" 2>/dev/null || return 1
     local args; args=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-    echo "$args" | head -n 1 | grep -qE '(vouchd|vouch-worker)$' && echo "$args" | grep -qxF -- "$dir"
+    # in bash, not through pipes: under pipefail, `echo | head -n 1 | grep -q`
+    # failed about once in a thousand (echo killed by SIGPIPE once head had
+    # its line), and down then took a live vouchd for dead and left it running
+    [[ ${args%%$'\n'*} =~ (vouchd|vouch-worker)$ ]] && [[ $'\n'$args$'\n' == *$'\n'"$dir"$'\n'* ]]
 }
 
 # ours: the pids of the vouchd and workers running with DIR as an argument,
@@ -164,8 +167,8 @@ CONF
     deadline=$((SECONDS + 30))
     while [ $SECONDS -lt $deadline ]; do
         if st=$("$bin/vouchctl" --home "$dir" status --format json 2>/dev/null) &&
-           echo "$st" | grep -q '"state": "up"' &&
-           [ "$(echo "$st" | sed -n 's/.*"count": \([0-9]*\).*/\1/p' | head -n 1)" -ge "$n" ]; then
+           [[ $st == *'"state": "up"'* ]] &&
+           [ "$(sed -n 's/.*"count": \([0-9]*\).*/\1/p' <<<"$st" | sed -n 1p)" -ge "$n" ]; then
             echo "vouch is up in $dir: vouchd and $n worker(s); export VOUCH_HOME=$dir"
             exit 0
         fi
