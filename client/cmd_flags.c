@@ -685,15 +685,9 @@ int vouch_cmd_flags(vouch_ctl_t *ctl, int argc, char **argv)
         case 'P': {
             /* the books' own year and period (会计期间), which the tables
              * are partitioned by: not the voucher's date */
-            int y = 0, m = 1, n = 0;
-            bool ok = c == 'Y' ? sscanf(optarg, "%4d%n", &y, &n) == 1
-                               : sscanf(optarg, "%4d-%2d%n", &y, &m, &n) == 2;
-            if (!ok || optarg[n] != '\0' || y < 1000 || m < 1 || m > 16) {
-                vouch_ctl_fail(c == 'Y' ? "--year is YYYY, a fiscal year"
-                                        : "--period is YYYY-MM, a fiscal period (months 13-16 "
-                                          "are adjustment periods)");
+            int y = 0, m = 0;
+            if (c == 'Y' ? vouch_ctl_year_arg(optarg, &y) : vouch_ctl_period_arg(optarg, &y, &m))
                 return VOUCH_EXIT_USAGE;
-            }
             snprintf(o.year, sizeof o.year, "%d", y);
             if (c == 'P')
                 snprintf(o.period, sizeof o.period, "%d", m);

@@ -481,10 +481,8 @@ int vouch_cmd_show(vouch_ctl_t *ctl, int argc, char **argv)
     }
     int year = 0, month = 0, number = 0;
     char word[64] = "";
-    if (period && (sscanf(period, "%4d-%2d", &year, &month) != 2 || month < 1 || month > 16)) {
-        vouch_ctl_fail("--period is YYYY-MM (months 13-16 are adjustment periods)");
+    if (period && vouch_ctl_period_arg(period, &year, &month) != 0)
         return VOUCH_EXIT_USAGE;
-    }
     if (voucher && vouch_voucher_no_parse(voucher, word, sizeof word, &number) != 0) {
         vouch_ctl_fail("--voucher: \"%s\" is not a voucher number like 记-23", voucher);
         return VOUCH_EXIT_USAGE;

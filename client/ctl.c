@@ -329,6 +329,20 @@ int vouch_ctl_year_arg(const char *arg, int *year)
     return 0;
 }
 
+int vouch_ctl_period_arg(const char *arg, int *year, int *period)
+{
+    int y = 0, m = 0, n = 0;
+    if (sscanf(arg, "%4d-%2d%n", &y, &m, &n) != 2 || arg[n] || y < 1900 || y > 2200 || m < 1 ||
+        m > 16) {
+        vouch_ctl_fail(
+            "--period is YYYY-MM, a fiscal period (months 13-16 are adjustment periods)");
+        return -1;
+    }
+    *year = y;
+    *period = m;
+    return 0;
+}
+
 PGresult *vouch_ctl_call(PGconn *db, const char *prefix, const char *sql, int nparams,
                          const char *const *params, int *rc)
 {

@@ -80,6 +80,9 @@ int vouch_ctl_change(vouch_ctl_t *ctl, const char *sql, int nparams, const char 
 
 /* --year YEAR: a fiscal year into *year, or -1 after saying why (exit 2). */
 int vouch_ctl_year_arg(const char *arg, int *year);
+/* --period YYYY-MM, a fiscal year and period (1-16: 13-16 adjust): 0, or -1
+ * after saying why */
+int vouch_ctl_period_arg(const char *arg, int *year, int *period);
 
 /* Print "vouchctl: ..." on stderr. */
 void vouch_ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
