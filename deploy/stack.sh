@@ -50,20 +50,6 @@ alive() {
     [[ ${args%%$'\n'*} =~ (vouchd|vouch-worker)$ ]] && [[ $'\n'$args$'\n' == *$'\n'"$dir"$'\n'* ]]
 }
 
-# ours: the pids of the vouchd and workers running with DIR as an argument,
-# whatever the pidfiles say
-ours() {
-    local c pid comm
-    for c in /proc/[0-9]*/comm; do
-        comm=""; read -r comm <"$c" 2>/dev/null || continue
-        [ "$comm" = vouchd ] || [ "$comm" = vouch-worker ] || continue
-        pid=${c#/proc/}; pid=${pid%/comm}
-        echo "$pid" >"$run/probe.pid"
-        alive "$run/probe.pid" && echo "$pid"
-    done
-    rm -f "$run/probe.pid"
-}
-
 embedded() { [ -z "$(conf_get database)" ]; }
 
 pg_up() {
@@ -181,13 +167,6 @@ CONF
 down)
     for p in "$run"/worker.*.pid; do [ -e "$p" ] && stop "$p"; done
     stop "$run/vouchd.pid"
-    # and any vouchd or worker of DIR its pidfile did not name: CI once left
-    # a test's vouchd running, never signalled, after its stack went down
-    for pid in $(ours); do
-        echo "stack: stopping pid $pid, of $dir but named by no pidfile" >&2
-        echo "$pid" >"$run/stray.pid"
-        stop "$run/stray.pid"
-    done
     if embedded && [ -f "$dir/pg/data/PG_VERSION" ]; then
         as_pg "$pgbin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
