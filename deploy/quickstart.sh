@@ -29,5 +29,5 @@ echo
 echo "Next: $ctl show FINDING_ID   (the voucher behind a finding, its history)"
 echo "      $ctl flags --format xlsx -o 底稿.xlsx --sheet-per-rule   (for the working papers)"
 echo "      $ctl review FINDING_ID --confirm --note TEXT   (first, once: $ctl user add vouch --person 姓名)"
-echo "      $ctl flags --format json | csv, --rule, --severity, --from/--to, --sort"
+echo "      $ctl flags --format json | csv, --rule, --severity, --period 2022-03, --from/--to, --sort"
 echo "      deploy/stack.sh down $dir   (stops everything; the data stays)"
