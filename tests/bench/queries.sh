@@ -60,15 +60,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-psql_() {
-    local pg
-    pg=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u vouch -- "$pg/psql" -h "$state/pg/run" -d vouch -tAX -v ON_ERROR_STOP=1 "$@"
-    else
-        "$pg/psql" -h "$state/pg/run" -d vouch -tAX -v ON_ERROR_STOP=1 "$@"
-    fi
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+as_pg() {  # PostgreSQL refuses root: as root, its tools run as the cluster's owner
+    if [ "$(id -u)" -eq 0 ]; then runuser -u vouch -- "$@"; else "$@"; fi
 }
+psql_() { as_pg "$pgbin/psql" -h "$state/pg/run" -d vouch -tAX -v ON_ERROR_STOP=1 "$@"; }
 sql() { psql_ -c "$1"; }
 ctl() { "$VOUCH_BIN/vouchctl" --home "$state" "$@"; }
 now_ms() { date +%s%3N; }
