@@ -12,8 +12,9 @@
 -- (vouch_partition_year, below, in a transaction of its own: making a
 -- partition locks its parent). A line of a year without its partition, as
 -- one of a second year in the same file, goes to the default partition, and
--- once the ledger is stored vouchd makes that year's partitions too, which
--- moves those lines (and their findings) out of the default. An operator
+-- before the ledger's transaction commits vouchd makes that year's
+-- partitions too, which moves those lines (and their findings) out of the
+-- default. An operator
 -- may make years ahead: SELECT vouch_partition_year(2027).
 --
 -- Partitions are reached through their parent: its row-level security
